@@ -1,0 +1,197 @@
+package flows
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Env is everything from outside the engine a decision may depend on.
+type Env struct {
+	// Now is the time of the action.
+	Now time.Time
+	// Seed varies what the method wants varied (the order of anonymous
+	// answers in a summary). Give the same seed for the same action.
+	Seed int64
+	// Pseudonym returns a keyed hash of its parts (an HMAC with the server's
+	// secret): the same person in the same round always gets the same value,
+	// and nobody without the secret can tell whose it is.
+	Pseudonym func(parts ...string) string
+	// ValidZone reports whether an IANA time zone name is known.
+	ValidZone func(name string) bool
+	// Location returns the time zone with that name (nil if unknown).
+	Location func(name string) *time.Location
+	// Templates are the templates a process may switch to, by name.
+	Templates map[string]*Template
+}
+
+func (env Env) pseudonym(p *Process, r *Round, u UserID) string {
+	return env.Pseudonym(p.ID, strconv.Itoa(r.N), string(u))
+}
+
+func (env Env) location(name string) *time.Location {
+	if env.Location == nil {
+		return time.UTC
+	}
+	if loc := env.Location(name); loc != nil {
+		return loc
+	}
+	return time.UTC
+}
+
+// Decision is what the engine decided: events to record, messages to send,
+// and the direct reply to the person who acted.
+type Decision struct {
+	// Events to append, in order (Version and Key are filled in by the caller).
+	Events []Event
+	// Messages go through the durable outbox, in order per chat.
+	Messages []Message
+	// Reply answers the actor at once (not through the outbox). A zero To
+	// means the chat the action came from.
+	Reply *Message
+	// Await asks the caller to take the actor's next private text as an
+	// answer (after a button for a private or anonymous answer).
+	Await *Await
+	// Anonymous marks a decision whose actor must leave no trace: its events
+	// carry no actor and no time, its idempotency key must be stored only
+	// as a keyed hash, its Reply has no destination, and nothing may log who
+	// acted.
+	Anonymous bool
+	// Done ends an Await: the answer it waited for has arrived.
+	Done bool
+
+	build []func(q *Process) []Message
+}
+
+// Await is pending input: the next text the person sends privately answers Round.
+type Await struct {
+	Process   string `json:"p"`
+	Round     int    `json:"r"`
+	Anonymous bool   `json:"anon,omitempty"`
+}
+
+// Changes reports whether the decision changes anything that must be stored.
+func (d *Decision) Changes() bool { return len(d.Events) > 0 || len(d.Messages) > 0 }
+
+// A Command is an action the engine decides on.
+type Command interface {
+	decide(p *Process, env Env) (*Decision, error)
+}
+
+// Execute decides on cmd against p, applies the resulting events to p (with
+// versions after p.Version and idempotency keys derived from key) and then
+// builds the messages, so that they describe the state after the decision
+// (a round's live progress line). It returns a *UserError, and leaves p
+// unchanged, when the action is not possible. After a decision the caller
+// owns p's new state: if storing the decision fails, reload p.
+func Execute(p *Process, cmd Command, env Env, key string) (*Decision, error) {
+	if _, creating := cmd.(Create); !creating && (p == nil || p.Template == nil) {
+		return nil, Refuse(ErrNoProcessHere)
+	}
+	d, err := cmd.decide(p, env)
+	if err != nil {
+		return nil, err
+	}
+	for i := range d.Events {
+		e := &d.Events[i]
+		e.Version = p.Version + 1
+		e.Key = fmt.Sprintf("%s#%d", key, i)
+		p.Apply(e)
+	}
+	for _, build := range d.build {
+		d.Messages = append(d.Messages, build(p)...)
+	}
+	d.build = nil
+	return d, nil
+}
+
+// decision helpers: every event is the actor's, at env.Now, unless anonymous.
+type builder struct {
+	d     Decision
+	actor UserID
+	now   time.Time
+}
+
+func newBuilder(actor UserID, env Env) *builder { return &builder{actor: actor, now: env.Now} }
+
+func (b *builder) event(data EventData) {
+	b.d.Events = append(b.d.Events, Event{At: b.now, Actor: b.actor, Data: data})
+}
+
+// anonymousEvent records data with no actor and no time.
+func (b *builder) anonymousEvent(data EventData) {
+	b.d.Anonymous = true
+	b.d.Events = append(b.d.Events, Event{Data: data})
+}
+
+// send queues a message as it is.
+func (b *builder) send(m Message) {
+	b.d.build = append(b.d.build, func(*Process) []Message { return []Message{m} })
+}
+
+// sendAfter queues messages built from the state after the decision's events.
+func (b *builder) sendAfter(build func(q *Process) []Message) {
+	b.d.build = append(b.d.build, build)
+}
+
+func (b *builder) reply(m Message) { b.d.Reply = &m }
+
+func (b *builder) decision() *Decision { return &b.d }
+
+// replyOnly answers the actor and changes nothing.
+func replyOnly(m Message) *Decision { return &Decision{Reply: &m} }
+
+// private is a reply shown only to the actor.
+func private(actor Actor, lines ...Line) Message {
+	return Message{To: ToUser(actor.User), Lines: lines}
+}
+
+// here is a reply in the chat the action came from.
+func here(lines ...Line) Message { return Message{Lines: lines} }
+
+// Create is /new: a new process with the actor as its first facilitator.
+// Execute it on an empty Process.
+type Create struct {
+	Actor    Actor
+	ID       string // generated by the caller; unique
+	Title    string
+	Template *Template
+	Language string // the creator's language, if they chose one
+}
+
+func (c Create) decide(p *Process, env Env) (*Decision, error) {
+	if p.Template != nil {
+		panic("flows.Create on an existing process")
+	}
+	title := strings.TrimSpace(c.Title)
+	if title == "" {
+		return nil, Refuse(ErrNewNeedsTitle)
+	}
+	if len([]rune(title)) > maxTitleRunes {
+		return nil, Refuse(ErrTitleTooLong, "max", maxTitleRunes)
+	}
+	if c.Template == nil || c.ID == "" {
+		panic("flows.Create without template or id")
+	}
+	b := newBuilder(c.Actor.User, env)
+	b.event(&ProcessCreated{ID: c.ID, Title: title, Name: c.Actor.Name, Template: c.Template, Language: c.Language})
+	lines := []Line{
+		L(MsgCreated, "title", title, "code", c.ID, "template", c.Template.Title),
+		L(MsgCreatedNext, "code", c.ID),
+	}
+	var buttons [][]Button
+	for _, name := range sortedKeys(env.Templates) {
+		if name == c.Template.Name {
+			continue
+		}
+		buttons = append(buttons, []Button{{
+			Label:  L(BtnUseTemplate, "template", env.Templates[name].Title),
+			Intent: Intent{Do: DoTemplate, Process: c.ID, Arg: name},
+		}})
+	}
+	reply := here(lines...)
+	reply.Buttons = buttons
+	b.reply(reply)
+	return b.decision(), nil
+}

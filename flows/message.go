@@ -1,0 +1,171 @@
+package flows
+
+import (
+	"fmt"
+	"time"
+)
+
+// MsgKey names a text in the catalogs (catalog/nl.toml, catalog/en.toml).
+type MsgKey string
+
+// Message is a semantic message: what to say, to whom, with which buttons.
+// The bot renders it through the catalogs in the reader's language; the
+// adapter turns the result into its platform's markup.
+type Message struct {
+	To      Dest       `json:"to"`
+	Lines   []Line     `json:"lines"`
+	Buttons [][]Button `json:"buttons,omitempty"`
+	// Ref names the message so that a later message with Edit can change it
+	// (the live progress line of a round).
+	Ref  string `json:"ref,omitempty"`
+	Edit bool   `json:"edit,omitempty"`
+}
+
+// Dest is a chat, or a person reached in their private chat with the bot.
+// The zero Dest, in a reply, means the chat the action came from.
+type Dest struct {
+	Chat ChatID `json:"chat,omitempty"`
+	User UserID `json:"user,omitempty"`
+}
+
+// Key returns the destination as one string, for ordering sends per chat.
+func (d Dest) Key() string {
+	if d.User != "" {
+		return "user:" + string(d.User)
+	}
+	return "chat:" + string(d.Chat)
+}
+
+// ToChat and ToUser build destinations.
+func ToChat(c ChatID) Dest { return Dest{Chat: c} }
+
+// ToUser addresses a person privately.
+func ToUser(u UserID) Dest { return Dest{User: u} }
+
+// Line is one catalog text with its parameters; a message is a list of lines.
+type Line struct {
+	Key    MsgKey           `json:"k"`
+	Params map[string]Param `json:"p,omitempty"`
+}
+
+// Param is a value in a line. Exactly one field is set.
+type Param struct {
+	// Text is user or operator text: always shown verbatim, never read as markup.
+	Text string `json:"s,omitempty"`
+	// Num is a count; a catalog text can have a singular form for 1.
+	Num *int `json:"n,omitempty"`
+	// Time is shown in Zone (an IANA name) in the reader's language.
+	Time *time.Time `json:"t,omitempty"`
+	Zone string     `json:"z,omitempty"`
+	// Key is another catalog text (a kind's title, a role).
+	Key MsgKey `json:"k,omitempty"`
+	// Local is text per language, from a template.
+	Local Text `json:"l,omitempty"`
+}
+
+// Zoned is a time to show in a time zone.
+type Zoned struct {
+	T    time.Time
+	Zone string
+}
+
+// L builds a line from a key and name/value pairs. Values may be string
+// (shown verbatim), int, Zoned, MsgKey or Text. A value of another type is a
+// programming error and panics.
+func L(key MsgKey, kv ...any) Line {
+	if len(kv)%2 != 0 {
+		panic(fmt.Sprintf("flows.L(%s): odd number of arguments", key))
+	}
+	line := Line{Key: key}
+	if len(kv) > 0 {
+		line.Params = make(map[string]Param, len(kv)/2)
+	}
+	for i := 0; i < len(kv); i += 2 {
+		name, ok := kv[i].(string)
+		if !ok {
+			panic(fmt.Sprintf("flows.L(%s): parameter name %v is not a string", key, kv[i]))
+		}
+		line.Params[name] = paramOf(key, kv[i+1])
+	}
+	return line
+}
+
+func paramOf(key MsgKey, v any) Param {
+	switch v := v.(type) {
+	case string:
+		return Param{Text: v}
+	case int:
+		return Param{Num: &v}
+	case Zoned:
+		t := v.T
+		return Param{Time: &t, Zone: v.Zone}
+	case MsgKey:
+		return Param{Key: v}
+	case Text:
+		return Param{Local: v}
+	default:
+		panic(fmt.Sprintf("flows.L(%s): unsupported parameter type %T", key, v))
+	}
+}
+
+// Button is a button under a message: a label and what pressing it means.
+type Button struct {
+	Label  Line   `json:"label"`
+	Intent Intent `json:"do"`
+}
+
+// Intent is what a button asks for. Adapters encode it compactly and make
+// it unforgeable; the engine checks it against the state like any command.
+type Intent struct {
+	Do      string  `json:"do"`
+	Process string  `json:"p,omitempty"`
+	Round   int     `json:"r,omitempty"`
+	Group   GroupID `json:"g,omitempty"`
+	Arg     string  `json:"a,omitempty"`
+}
+
+// Intent actions.
+const (
+	DoJoin     = "join"     // join Group, consenting to the rules shown
+	DoAnswer   = "answer"   // answer Round privately; Arg "anon" for anonymously
+	DoPass     = "pass"     // pass in Round
+	DoWithdraw = "withdraw" // withdraw one's answer in Round
+	DoApprove  = "approve"  // approve and relay Round's summary
+	DoTemplate = "template" // switch the process to template Arg
+)
+
+// Text is a text in several languages ("nl", "en"), as templates give it.
+type Text map[string]string
+
+// In returns the text in lang, falling back to Dutch, then to any language.
+func (t Text) In(lang string) string {
+	if s, ok := t[lang]; ok && s != "" {
+		return s
+	}
+	if s, ok := t[DefaultLanguage]; ok && s != "" {
+		return s
+	}
+	for _, l := range Languages {
+		if s := t[l]; s != "" {
+			return s
+		}
+	}
+	return ""
+}
+
+// DefaultLanguage is the language of a new process and of the bot until a
+// person chooses another.
+const DefaultLanguage = "nl"
+
+// Languages the catalogs and templates carry.
+var Languages = []string{"nl", "en"}
+
+// ValidLanguage reports whether lang is one the catalogs carry.
+func ValidLanguage(lang string) bool {
+	for _, l := range Languages {
+		if l == lang {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,204 @@
+package flows
+
+import (
+	"slices"
+	"strings"
+	"time"
+)
+
+// Process is the state of one samenlevingsproces: the fold of its events.
+// It is also the snapshot format, so every field is exported and encoded;
+// code outside this package reads it and changes it only through events.
+type Process struct {
+	ID       string            `json:"id"`
+	Title    string            `json:"title"`
+	Version  int64             `json:"version"`
+	Created  time.Time         `json:"created"`
+	Template *Template         `json:"template"`
+	Set      map[string]string `json:"set,omitempty"`
+
+	Facilitators map[UserID]*Facilitator `json:"facilitators"`
+	// Codes holds the hashes of unused co-facilitator codes and when they expire.
+	Codes map[string]time.Time `json:"codes,omitempty"`
+
+	Groups  []*Group           `json:"groups,omitempty"`
+	Joint   ChatID             `json:"joint,omitempty"`
+	Members map[UserID]*Member `json:"members,omitempty"`
+	Rounds  []*Round           `json:"rounds,omitempty"`
+	Step    int                `json:"step,omitempty"` // steps started so far
+}
+
+// Facilitator is a gespreksleider of the process.
+type Facilitator struct {
+	User  UserID    `json:"user"`
+	Name  string    `json:"name"`
+	Since time.Time `json:"since"`
+}
+
+// Group is a partij: people who share a position, in one chat.
+type Group struct {
+	ID   GroupID `json:"id"`
+	Name string  `json:"name"`
+	Chat ChatID  `json:"chat"`
+}
+
+// Member is a participant (deelnemer). Each belongs to exactly one group; a
+// member who also joined in the joint chat takes part in joint rounds.
+type Member struct {
+	User  UserID    `json:"user"`
+	Group GroupID   `json:"group"`
+	Name  string    `json:"name"`
+	Joint bool      `json:"joint,omitempty"`
+	Since time.Time `json:"since"`
+}
+
+// Role is what a person may do in a process.
+type Role int
+
+const (
+	RoleNone Role = iota
+	RoleMember
+	RoleFacilitator
+)
+
+// RoleOf returns u's role in the process.
+func (p *Process) RoleOf(u UserID) Role {
+	if _, ok := p.Facilitators[u]; ok {
+		return RoleFacilitator
+	}
+	if _, ok := p.Members[u]; ok {
+		return RoleMember
+	}
+	return RoleNone
+}
+
+// IsFacilitator reports whether u facilitates the process.
+func (p *Process) IsFacilitator(u UserID) bool { return p.RoleOf(u) == RoleFacilitator }
+
+// Group returns the group with id, or nil.
+func (p *Process) Group(id GroupID) *Group {
+	for _, g := range p.Groups {
+		if g.ID == id {
+			return g
+		}
+	}
+	return nil
+}
+
+// GroupByChat returns the group living in chat, or nil.
+func (p *Process) GroupByChat(chat ChatID) *Group {
+	for _, g := range p.Groups {
+		if g.Chat == chat {
+			return g
+		}
+	}
+	return nil
+}
+
+// GroupByName returns the group with that name (ignoring case), or nil.
+func (p *Process) GroupByName(name string) *Group {
+	for _, g := range p.Groups {
+		if strings.EqualFold(g.Name, name) {
+			return g
+		}
+	}
+	return nil
+}
+
+// Round returns round n, or nil.
+func (p *Process) Round(n int) *Round {
+	if n < 1 || n > len(p.Rounds) {
+		return nil
+	}
+	return p.Rounds[n-1]
+}
+
+// OpenRounds returns the rounds that are still open, oldest first.
+func (p *Process) OpenRounds() []*Round {
+	var open []*Round
+	for _, r := range p.Rounds {
+		if r.Open() {
+			open = append(open, r)
+		}
+	}
+	return open
+}
+
+// OpenRoundIn returns the open round whose scope includes chat, or nil.
+func (p *Process) OpenRoundIn(chat ChatID) *Round {
+	for _, r := range p.Rounds {
+		if r.Open() && p.roundCoversChat(r, chat) {
+			return r
+		}
+	}
+	return nil
+}
+
+func (p *Process) roundCoversChat(r *Round, chat ChatID) bool {
+	if r.Joint {
+		return p.Joint == chat
+	}
+	g := p.GroupByChat(chat)
+	return g != nil && slices.Contains(r.Groups, g.ID)
+}
+
+// Participants returns the members who take part in round r: the members of
+// its groups, or for a joint round the members who joined the joint chat.
+func (p *Process) Participants(r *Round) []*Member {
+	var out []*Member
+	for _, u := range sortedKeys(p.Members) {
+		m := p.Members[UserID(u)]
+		if r.Joint {
+			if m.Joint {
+				out = append(out, m)
+			}
+		} else if slices.Contains(r.Groups, m.Group) {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// MembersOf returns the members of group g, by user id.
+func (p *Process) MembersOf(g GroupID) []*Member {
+	var out []*Member
+	for _, u := range sortedKeys(p.Members) {
+		if m := p.Members[UserID(u)]; m.Group == g {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// Chats returns every chat of the process: the groups' and the joint chat.
+func (p *Process) Chats() []ChatID {
+	var out []ChatID
+	for _, g := range p.Groups {
+		out = append(out, g.Chat)
+	}
+	if p.Joint != "" {
+		out = append(out, p.Joint)
+	}
+	return out
+}
+
+// FacilitatorIDs returns the facilitators' user ids, sorted.
+func (p *Process) FacilitatorIDs() []UserID {
+	var out []UserID
+	for _, u := range sortedKeys(p.Facilitators) {
+		out = append(out, UserID(u))
+	}
+	return out
+}
+
+// Kind returns the definition of kind name in the process's template, or nil.
+func (p *Process) Kind(name string) *Kind { return p.Template.Kind(name) }
+
+// CurrentStep returns the step last started with /next (1-based) and its
+// definition; ok is false before the first step.
+func (p *Process) CurrentStep() (n int, step Step, ok bool) {
+	if p.Step < 1 || p.Step > len(p.Template.Steps) {
+		return p.Step, Step{}, false
+	}
+	return p.Step, p.Template.Steps[p.Step-1], true
+}

@@ -1,0 +1,367 @@
+package flows
+
+import (
+	"embed"
+	"fmt"
+	"io/fs"
+	"path"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/samen-bot/samen/internal/tomlstrict"
+)
+
+// A Template names which steps a process goes through and what each kind of
+// round does. It is data: a new kind needs no Go change. The whole template
+// is recorded in the process's log when chosen, so a process replays the
+// same even after the template file changes.
+type Template struct {
+	Name        string           `toml:"name" json:"name"`
+	Title       Text             `toml:"title" json:"title"`
+	Description Text             `toml:"description" json:"description,omitempty"`
+	Settings    TemplateSettings `toml:"settings" json:"settings"`
+	Kinds       map[string]*Kind `toml:"kinds" json:"kinds"`
+	Steps       []Step           `toml:"steps" json:"steps"`
+}
+
+// TemplateSettings are the defaults of a process's settings.
+type TemplateSettings struct {
+	Language    string   `toml:"language" json:"language,omitempty"`
+	Tone        string   `toml:"tone" json:"tone,omitempty"`
+	Kaders      Text     `toml:"kaders" json:"kaders,omitempty"`
+	Rules       Text     `toml:"rules" json:"rules,omitempty"`
+	Commitment  Text     `toml:"commitment" json:"commitment,omitempty"`
+	QuorumShare *float64 `toml:"quorum_share" json:"quorum_share,omitempty"`
+	QuorumMin   *int     `toml:"quorum_min" json:"quorum_min,omitempty"`
+	Silence     string   `toml:"silence" json:"silence,omitempty"`
+	TimeZone    string   `toml:"time_zone" json:"time_zone,omitempty"`
+	QuietHours  string   `toml:"quiet_hours" json:"quiet_hours,omitempty"`
+}
+
+// Kind is what a kind of round does.
+type Kind struct {
+	Title  Text `toml:"title" json:"title"`
+	Prompt Text `toml:"prompt" json:"prompt"`
+	// Announce kinds post their prompt and collect no answers (the opening).
+	Announce bool `toml:"announce" json:"announce,omitempty"`
+	// Show lists settings an announcement includes: "kaders", "rules", "commitment".
+	Show []string `toml:"show" json:"show,omitempty"`
+	// Invite adds a join button to an announcement.
+	Invite bool `toml:"invite" json:"invite,omitempty"`
+	// Scope is the default scope of a step of this kind: here, all or joint.
+	Scope string `toml:"scope" json:"scope,omitempty"`
+	// Anonymity is the level of every answer: none, facilitators or full.
+	Anonymity string `toml:"anonymity" json:"anonymity,omitempty"`
+	// AnonymousOption is a level a person may choose instead, per answer
+	// (empty: no choice).
+	AnonymousOption string `toml:"anonymous_option" json:"anonymous_option,omitempty"`
+	// Replies says whether people may reply to each other during the round.
+	Replies bool `toml:"replies" json:"replies,omitempty"`
+	// Deadline closes the round this long after it opens (zero: no deadline).
+	Deadline Duration `toml:"deadline" json:"deadline,omitempty"`
+	// Reminders are sent this long after the round opens.
+	Reminders []Duration `toml:"reminders" json:"reminders,omitempty"`
+	// Relay decides what happens to the summary at closing: approve (the
+	// facilitator approves first), auto or none (facilitators only).
+	Relay string `toml:"relay" json:"relay,omitempty"`
+	// Share is where the summary goes: scope (the round's chats) or all
+	// (every group's chat, and the joint chat if there is one).
+	Share string `toml:"share" json:"share,omitempty"`
+}
+
+// Step is one step of a template's sequence, opened with /next.
+type Step struct {
+	Kind  string `toml:"kind" json:"kind"`
+	Scope string `toml:"scope" json:"scope,omitempty"`
+}
+
+// Values a template may use.
+const (
+	ScopeHere  = "here"
+	ScopeAll   = "all"
+	ScopeJoint = "joint"
+
+	AnonNone         = "none"
+	AnonFacilitators = "facilitators"
+	AnonFull         = "full"
+
+	RelayApprove = "approve"
+	RelayAuto    = "auto"
+	RelayNone    = "none"
+
+	ShareScope = "scope"
+	ShareAll   = "all"
+
+	SilenceNoConsent = "no-consent"
+	SilenceConsent   = "consent"
+
+	ToneJe = "je"
+	ToneU  = "u"
+)
+
+var (
+	scopes      = []string{ScopeHere, ScopeAll, ScopeJoint}
+	anonLevels  = []string{AnonNone, AnonFacilitators, AnonFull}
+	relays      = []string{RelayApprove, RelayAuto, RelayNone}
+	shares      = []string{ShareScope, ShareAll}
+	silences    = []string{SilenceNoConsent, SilenceConsent}
+	tones       = []string{ToneJe, ToneU}
+	showable    = []string{"kaders", "rules", "commitment"}
+	maxDuration = 366 * 24 * time.Hour
+)
+
+// Duration is a length of time written as "48h", "90m" or "3d".
+type Duration time.Duration
+
+// UnmarshalText accepts Go durations and whole days ("3d").
+func (d *Duration) UnmarshalText(b []byte) error {
+	s := strings.TrimSpace(string(b))
+	if days, ok := strings.CutSuffix(s, "d"); ok {
+		n, err := strconv.Atoi(days)
+		if err != nil || n < 0 {
+			return fmt.Errorf("%q is not a duration: write it like 48h, 90m or 3d", s)
+		}
+		*d = Duration(time.Duration(n) * 24 * time.Hour)
+		return nil
+	}
+	v, err := time.ParseDuration(s)
+	if err != nil || v < 0 {
+		return fmt.Errorf("%q is not a duration: write it like 48h, 90m or 3d", s)
+	}
+	*d = Duration(v)
+	return nil
+}
+
+// MarshalText writes the duration in Go's notation.
+func (d Duration) MarshalText() ([]byte, error) { return []byte(time.Duration(d).String()), nil }
+
+// Problem is one thing wrong in a template, with where it is.
+type Problem struct {
+	File    string
+	Line    int
+	Message string
+}
+
+func (p Problem) String() string {
+	if p.Line > 0 {
+		return fmt.Sprintf("%s:%d: %s", p.File, p.Line, p.Message)
+	}
+	return fmt.Sprintf("%s: %s", p.File, p.Message)
+}
+
+// ParseTemplate decodes and checks a template. It reports every problem it
+// finds, each with its line; the template is usable only if there are none.
+// validZone reports whether a time zone name is known (the caller owns the
+// zone database, so the engine stays free of I/O).
+func ParseTemplate(file string, data []byte, validZone func(string) bool) (*Template, []Problem) {
+	var t Template
+	pos, decodeProblems := tomlstrict.Decode(data, &t)
+	var problems []Problem
+	syntax := false
+	for _, p := range decodeProblems {
+		problems = append(problems, Problem{File: file, Line: p.Line, Message: p.Message})
+		syntax = syntax || p.Syntax
+	}
+	report := func(key, format string, args ...any) {
+		for _, p := range decodeProblems {
+			if p.Key != "" && strings.HasPrefix(p.Key, key) {
+				return // the decoder already said what is wrong with this value
+			}
+		}
+		problems = append(problems, Problem{File: file, Line: pos.Of(key).Line, Message: fmt.Sprintf(format, args...)})
+	}
+	if !syntax {
+		// After a syntax error the decoded template is incomplete; checking
+		// its meaning would only report what the error already explains.
+		t.check(report, validZone)
+	}
+	slices.SortStableFunc(problems, func(a, b Problem) int { return a.Line - b.Line })
+	if len(problems) > 0 {
+		return nil, problems
+	}
+	return &t, nil
+}
+
+func (t *Template) check(report func(key, format string, args ...any), validZone func(string) bool) {
+	if t.Name == "" {
+		report("name", "the template has no name: add name = \"…\" at the top")
+	}
+	requireLanguages(report, "title", t.Title, "title")
+	s := t.Settings
+	oneOf(report, "settings.language", s.Language, Languages, true)
+	oneOf(report, "settings.tone", s.Tone, tones, true)
+	oneOf(report, "settings.silence", s.Silence, silences, true)
+	if s.QuorumShare != nil && (*s.QuorumShare <= 0 || *s.QuorumShare > 1) {
+		report("settings.quorum_share", "quorum_share must be more than 0 and at most 1 (0.6 means 60%%), not %v", *s.QuorumShare)
+	}
+	if s.QuorumMin != nil && *s.QuorumMin < 1 {
+		report("settings.quorum_min", "quorum_min must be at least 1, not %d", *s.QuorumMin)
+	}
+	if s.TimeZone != "" && validZone != nil && !validZone(s.TimeZone) {
+		report("settings.time_zone", "unknown time zone %q: use a name like Europe/Amsterdam", s.TimeZone)
+	}
+	if s.QuietHours != "" {
+		if _, err := ParseQuietHours(s.QuietHours); err != nil {
+			report("settings.quiet_hours", "%v", err)
+		}
+	}
+	if len(t.Kinds) == 0 {
+		report("kinds", "the template defines no kinds of round: add a [kinds.<name>] table")
+	}
+	for _, name := range sortedKeys(t.Kinds) {
+		t.Kinds[name].check(report, "kinds."+name, name)
+	}
+	if len(t.Steps) == 0 {
+		report("steps", "the template has no steps: add [[steps]] tables with kind = \"…\"")
+	}
+	for i, st := range t.Steps {
+		key := fmt.Sprintf("steps[%d]", i)
+		switch {
+		case st.Kind == "":
+			report(key, "step %d has no kind", i+1)
+		case t.Kinds[st.Kind] == nil:
+			report(key+".kind", "step %d uses kind %q, which the template does not define (known: %s)", i+1, st.Kind, strings.Join(sortedKeys(t.Kinds), ", "))
+		}
+		oneOf(report, key+".scope", st.Scope, scopes, true)
+	}
+}
+
+func (k *Kind) check(report func(key, format string, args ...any), key, name string) {
+	if k == nil {
+		report(key, "kind %q is empty", name)
+		return
+	}
+	requireLanguages(report, key+".title", k.Title, fmt.Sprintf("kind %q has no title", name))
+	requireLanguages(report, key+".prompt", k.Prompt, fmt.Sprintf("kind %q has no prompt", name))
+	oneOf(report, key+".scope", k.Scope, scopes, true)
+	oneOf(report, key+".anonymity", k.Anonymity, anonLevels, true)
+	oneOf(report, key+".anonymous_option", k.AnonymousOption, anonLevels, true)
+	oneOf(report, key+".relay", k.Relay, relays, true)
+	oneOf(report, key+".share", k.Share, shares, true)
+	for _, s := range k.Show {
+		oneOf(report, key+".show", s, showable, false)
+	}
+	if k.Deadline > 0 && time.Duration(k.Deadline) > maxDuration {
+		report(key+".deadline", "deadline of kind %q is longer than a year", name)
+	}
+	for _, r := range k.Reminders {
+		if r <= 0 {
+			report(key+".reminders", "a reminder of kind %q must come some time after opening", name)
+		}
+		if k.Deadline > 0 && r >= k.Deadline {
+			report(key+".reminders", "kind %q has a reminder at %v, not before its deadline of %v", name, time.Duration(r), time.Duration(k.Deadline))
+		}
+	}
+	if k.Announce && (k.Anonymity != "" || k.AnonymousOption != "" || k.Deadline > 0 || len(k.Reminders) > 0 || k.Relay != "") {
+		report(key, "kind %q announces and collects no answers, so anonymity, deadline, reminders and relay do not apply to it", name)
+	}
+	if !k.Announce && (k.Invite || len(k.Show) > 0) {
+		report(key, "kind %q collects answers; invite and show belong to announcements (announce = true)", name)
+	}
+}
+
+func requireLanguages(report func(key, format string, args ...any), key string, t Text, what string) {
+	if len(t) == 0 {
+		report(key, "%s: add %s.nl and %s.en", what, lastSegment(key), lastSegment(key))
+		return
+	}
+	for _, lang := range Languages {
+		if strings.TrimSpace(t[lang]) == "" {
+			report(key, "%s in language %q: add %s.%s", what, lang, lastSegment(key), lang)
+		}
+	}
+	for _, lang := range sortedKeys(t) {
+		if !ValidLanguage(lang) {
+			report(key+"."+lang, "unknown language %q (known: %s)", lang, strings.Join(Languages, ", "))
+		}
+	}
+}
+
+func oneOf(report func(key, format string, args ...any), key, value string, allowed []string, emptyOK bool) {
+	if value == "" && emptyOK {
+		return
+	}
+	if !slices.Contains(allowed, value) {
+		report(key, "%s must be one of %s, not %q", lastSegment(key), strings.Join(allowed, ", "), value)
+	}
+}
+
+func lastSegment(key string) string {
+	if i := strings.LastIndexByte(key, '.'); i >= 0 {
+		return key[i+1:]
+	}
+	return key
+}
+
+// Kind returns the kind's definition, with defaults filled in, or nil.
+func (t *Template) Kind(name string) *Kind {
+	k := t.Kinds[name]
+	if k == nil {
+		return nil
+	}
+	c := *k
+	c.Scope = orDefault(c.Scope, ScopeHere)
+	c.Anonymity = orDefault(c.Anonymity, AnonNone)
+	c.Relay = orDefault(c.Relay, RelayApprove)
+	c.Share = orDefault(c.Share, ShareScope)
+	return &c
+}
+
+// KindNames returns the names of the kinds that collect answers, sorted.
+func (t *Template) KindNames() []string {
+	var names []string
+	for _, n := range sortedKeys(t.Kinds) {
+		if !t.Kinds[n].Announce {
+			names = append(names, n)
+		}
+	}
+	return names
+}
+
+func orDefault(v, def string) string {
+	if v == "" {
+		return def
+	}
+	return v
+}
+
+//go:embed templates/*.toml
+var builtinFS embed.FS
+
+// BuiltinTemplates returns the templates shipped with Samen, parsed, by name.
+// A problem in one is a programming error (tests check every file), so it panics.
+func BuiltinTemplates(validZone func(string) bool) map[string]*Template {
+	out := map[string]*Template{}
+	files, err := fs.Glob(builtinFS, "templates/*.toml")
+	if err != nil {
+		panic(err)
+	}
+	for _, f := range files {
+		data, err := builtinFS.ReadFile(f)
+		if err != nil {
+			panic(err)
+		}
+		t, problems := ParseTemplate(path.Join("flows", f), data, validZone)
+		if len(problems) > 0 {
+			panic(fmt.Sprintf("built-in template %s: %v", f, problems))
+		}
+		out[t.Name] = t
+	}
+	return out
+}
+
+// BuiltinTemplateFiles returns the embedded template files by path, for `samen check`'s tests.
+func BuiltinTemplateFiles() map[string][]byte {
+	out := map[string][]byte{}
+	files, _ := fs.Glob(builtinFS, "templates/*.toml")
+	for _, f := range files {
+		data, _ := builtinFS.ReadFile(f)
+		out[f] = data
+	}
+	return out
+}
+
+// DefaultTemplate is the template /new uses.
+const DefaultTemplate = "samenlevingsproces"
