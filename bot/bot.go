@@ -1,0 +1,165 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/samen-bot/samen/flows"
+)
+
+// Config wires a Bot. Store and Secret are required.
+type Config struct {
+	Store Store
+	// Secret keys the hashes that stand in for anonymous authors and for
+	// platform update ids. It is never stored; at least 32 bytes.
+	Secret []byte
+	// Logger receives operational logs; it never gets user ids, tokens or
+	// answer texts. Default: discard.
+	Logger *slog.Logger
+	// Now is the clock. Default: time.Now.
+	Now func() time.Time
+	// Templates a process may use, by name. Default: the built-in ones.
+	Templates map[string]*flows.Template
+	// SnapshotEvery is how many events may follow a snapshot before a new
+	// one is written. Default: 50.
+	SnapshotEvery int
+	// Outboxed is called after a commit that queued messages for process,
+	// to wake the sender. Optional.
+	Outboxed func(process string)
+}
+
+// MinSecretBytes is the shortest Secret a Bot accepts.
+const MinSecretBytes = 32
+
+// Bot is the platform-neutral bot core.
+type Bot struct {
+	store     Store
+	secret    []byte
+	log       *slog.Logger
+	now       func() time.Time
+	templates map[string]*flows.Template
+	snapEvery int
+	outboxed  func(string)
+	render    *Renderer
+	handler   Handler
+	mux       *Mux
+	zones     sync.Map // name → *time.Location (nil if unknown)
+}
+
+// New returns a Bot ready to handle updates.
+func New(cfg Config) (*Bot, error) {
+	if cfg.Store == nil {
+		return nil, errors.New("bot: no store configured")
+	}
+	if len(cfg.Secret) < MinSecretBytes {
+		return nil, fmt.Errorf("bot: the secret must be at least %d bytes, got %d", MinSecretBytes, len(cfg.Secret))
+	}
+	b := &Bot{
+		store:     cfg.Store,
+		secret:    cfg.Secret,
+		log:       cfg.Logger,
+		now:       cfg.Now,
+		templates: cfg.Templates,
+		snapEvery: cfg.SnapshotEvery,
+		outboxed:  cfg.Outboxed,
+	}
+	if b.log == nil {
+		b.log = slog.New(slog.DiscardHandler)
+	}
+	if b.now == nil {
+		b.now = time.Now
+	}
+	if b.templates == nil {
+		b.templates = flows.BuiltinTemplates(b.validZone)
+	}
+	if b.templates[flows.DefaultTemplate] == nil {
+		return nil, fmt.Errorf("bot: the templates lack the default %q", flows.DefaultTemplate)
+	}
+	if b.snapEvery <= 0 {
+		b.snapEvery = 50
+	}
+	if b.outboxed == nil {
+		b.outboxed = func(string) {}
+	}
+	b.render = NewRenderer(b.location)
+	b.mux = b.routes()
+	b.handler = Chain(b.mux, Errors(b.log), Recover())
+	return b, nil
+}
+
+// Renderer returns the bot's renderer, for adapters and the sender.
+func (b *Bot) Renderer() *Renderer { return b.render }
+
+// location returns a time zone by name, caching lookups; nil if unknown.
+func (b *Bot) location(name string) *time.Location {
+	if v, ok := b.zones.Load(name); ok {
+		loc, _ := v.(*time.Location)
+		return loc
+	}
+	loc, err := time.LoadLocation(name)
+	if err != nil || name == "" || name == "Local" {
+		loc = nil
+	}
+	b.zones.Store(name, loc)
+	return loc
+}
+
+func (b *Bot) validZone(name string) bool { return b.location(name) != nil }
+
+// Handle handles one update and returns the reply to give at once (nil for
+// none). The error is non-nil only when the update could not be handled at
+// all (the context ended); anything else becomes a kind reply.
+func (b *Bot) Handle(ctx context.Context, u *Update) (*Reply, error) {
+	req := &Request{Update: u, Actor: u.actor()}
+	if u.Button == nil {
+		if c, ok := parseCommand(u.Text); ok {
+			if !c.forUs(u.BotName) {
+				return nil, nil // addressed to another bot
+			}
+			// In a group, another bot's command without @name is not ours
+			// to answer; in a private chat every command is.
+			if !u.Chat.Private && c.To == "" && !b.mux.knows(c.Name) {
+				return nil, nil
+			}
+			req.Command, req.Args = c.Name, c.Args
+		}
+	}
+	b.resolve(ctx, req)
+	msg, err := b.handler.Serve(ctx, req)
+	if err != nil || msg == nil {
+		return nil, err
+	}
+	if req.Lang == "" {
+		req.Lang = flows.DefaultLanguage
+	}
+	text, buttons := b.render.Message(msg, req.Lang)
+	return &Reply{Private: msg.To.User != "", Text: text, Buttons: buttons}, nil
+}
+
+// resolve finds the process an update concerns and the language to answer in.
+func (b *Bot) resolve(ctx context.Context, req *Request) {
+	u := req.Update
+	if lang, err := b.store.Index(ctx, langKey(u.User)); err == nil {
+		req.Lang = lang
+	}
+	switch {
+	case u.Button != nil:
+		req.Process = u.Button.Process
+	case !u.Chat.Private:
+		if v, err := b.store.Index(ctx, chatKey(u.Chat.ID)); err == nil {
+			req.Process = processOf(v)
+		}
+	case req.Command == "":
+		if a, err := b.awaiting(ctx, u.User); err == nil {
+			req.Process = a.Process
+		}
+	default:
+		if v, err := b.store.Index(ctx, currentKey(u.User)); err == nil {
+			req.Process = v
+		}
+	}
+}

@@ -1,0 +1,60 @@
+package bot
+
+import (
+	"strings"
+
+	"github.com/samen-bot/samen/flows"
+)
+
+// Style is how a span of rich text is shown.
+type Style uint8
+
+const (
+	Bold Style = 1 << iota
+	Italic
+)
+
+// Span is a piece of text in one style. Adapters escape every span for
+// their platform: no text, from users or catalogs, is ever read as markup.
+type Span struct {
+	Text  string `json:"t"`
+	Style Style  `json:"s,omitempty"`
+}
+
+// Rich is neutral rich text: spans, with "\n" between lines.
+type Rich []Span
+
+// Plain returns the text without styles.
+func (r Rich) Plain() string {
+	var b strings.Builder
+	for _, s := range r {
+		b.WriteString(s.Text)
+	}
+	return b.String()
+}
+
+// Button is a rendered button: its label in the reader's language and the
+// intent the adapter encodes.
+type Button struct {
+	Label  string
+	Intent flows.Intent
+}
+
+// OutMessage is a rendered outbound operation for an adapter.
+type OutMessage struct {
+	// Chat or User (a private chat) receives it.
+	Chat    string
+	User    string
+	Text    Rich
+	Buttons [][]Button
+	// EditID, when set, is the platform id of the message to replace.
+	EditID string
+}
+
+// Reply is the direct answer to an update: a message in the chat the update
+// came from, or (Private) one only its sender sees.
+type Reply struct {
+	Private bool
+	Text    Rich
+	Buttons [][]Button
+}

@@ -1,0 +1,245 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	"github.com/samen-bot/samen/flows"
+)
+
+// notYetAvailable are commands of the design (DESIGN.md §3) that later
+// versions add; until then they get a kind answer instead of "unknown".
+var notYetAvailable = []string{
+	"rep", "propose", "amend", "consent", "confirm", "plan", "export",
+	"pause", "resume", "timeout", "mydata", "forget", "reopen", "dashboard",
+}
+
+func (b *Bot) routes() *Mux {
+	m := NewMux()
+	m.HandleCommand("start", HandlerFunc(b.start))
+	m.HandleCommand("help", HandlerFunc(b.help))
+	m.HandleCommand("new", HandlerFunc(b.newProcess))
+	m.HandleCommand("claim", HandlerFunc(b.claim))
+	m.HandleCommand("link", HandlerFunc(b.link))
+	m.HandleCommand("lang", HandlerFunc(b.lang))
+
+	m.HandleCommand("set", b.inProcess(func(req *Request) flows.Command {
+		key, value := firstWord(req.Args)
+		return flows.ChangeSetting{Actor: req.Actor, Key: key, Value: value}
+	}))
+	m.HandleCommand("settings", b.inProcess(func(req *Request) flows.Command { return flows.ShowSettings{Actor: req.Actor} }))
+	m.HandleCommand("facilitator", b.inProcess(func(req *Request) flows.Command {
+		return flows.IssueFacilitatorCode{Actor: req.Actor, Code: b.facilitatorCode(req.Update.Key)}
+	}))
+	m.HandleCommand("join", b.inProcess(func(req *Request) flows.Command { return flows.Join{Actor: req.Actor} }))
+	m.HandleCommand("leave", b.inProcess(func(req *Request) flows.Command { return flows.Leave{Actor: req.Actor} }))
+	m.HandleCommand("name", b.inProcess(func(req *Request) flows.Command { return flows.Rename{Actor: req.Actor, Name: req.Args} }))
+	m.HandleCommand("round", b.inProcess(func(req *Request) flows.Command {
+		kind, rest := firstWord(req.Args)
+		cmd := flows.OpenRound{Actor: req.Actor, Kind: kind, Prompt: rest}
+		if word, prompt := firstWord(rest); word != "" {
+			if scope, ok := flows.ParseScope(word); ok {
+				cmd.Scope, cmd.Prompt = scope, prompt
+			}
+		}
+		return cmd
+	}))
+	m.HandleCommand("next", b.inProcess(func(req *Request) flows.Command { return flows.Next{Actor: req.Actor} }))
+	m.HandleCommand("close", b.inProcess(func(req *Request) flows.Command { return flows.Close{Actor: req.Actor, Arg: req.Args} }))
+	m.HandleCommand("pass", b.inProcess(func(req *Request) flows.Command { return flows.Pass{Actor: req.Actor} }))
+	m.HandleCommand("status", b.inProcess(func(req *Request) flows.Command { return flows.ShowStatus{Actor: req.Actor} }))
+	for _, name := range notYetAvailable {
+		m.HandleCommand(name, HandlerFunc(func(context.Context, *Request) (*flows.Message, error) {
+			return nil, flows.Refuse(flows.ErrNotYetAvailable, "command", name)
+		}))
+	}
+
+	m.HandleButton(flows.DoJoin, b.inProcess(func(req *Request) flows.Command {
+		return flows.AcceptRules{Actor: req.Actor, Group: req.Update.Button.Group}
+	}))
+	m.HandleButton(flows.DoAnswer, b.inProcess(func(req *Request) flows.Command {
+		return flows.StartPrivateAnswer{Actor: req.Actor, Round: req.Update.Button.Round, Anonymous: req.Update.Button.Arg == "anon"}
+	}))
+	m.HandleButton(flows.DoPass, b.inProcess(func(req *Request) flows.Command {
+		return flows.Pass{Actor: req.Actor, Round: req.Update.Button.Round}
+	}))
+	m.HandleButton(flows.DoWithdraw, b.inProcess(func(req *Request) flows.Command {
+		return flows.Withdraw{Actor: req.Actor, Round: req.Update.Button.Round}
+	}))
+	m.HandleButton(flows.DoApprove, b.inProcess(func(req *Request) flows.Command {
+		return flows.Approve{Actor: req.Actor, Round: req.Update.Button.Round}
+	}))
+	m.HandleButton(flows.DoTemplate, b.inProcess(func(req *Request) flows.Command {
+		return flows.ChooseTemplate{Actor: req.Actor, Name: req.Update.Button.Arg}
+	}))
+	m.HandleText(HandlerFunc(b.text))
+	return m
+}
+
+// knows reports whether name is a registered command.
+func (m *Mux) knows(name string) bool {
+	_, ok := m.commands[name]
+	return ok
+}
+
+// inProcess runs the command build makes on the request's process.
+func (b *Bot) inProcess(build func(req *Request) flows.Command) Handler {
+	return HandlerFunc(func(ctx context.Context, req *Request) (*flows.Message, error) {
+		if req.Process == "" {
+			if req.Update.Chat.Private {
+				return nil, flows.Refuse(flows.ErrWhichProcess)
+			}
+			return nil, flows.Refuse(flows.ErrNoProcessHere)
+		}
+		return b.run(ctx, req, req.Process, build(req))
+	})
+}
+
+// text handles messages that are not commands: answers.
+func (b *Bot) text(ctx context.Context, req *Request) (*flows.Message, error) {
+	u := req.Update
+	if u.Chat.Private {
+		a, err := b.awaiting(ctx, u.User)
+		if errors.Is(err, flows.ErrNotFound) {
+			return &flows.Message{Lines: []flows.Line{flows.L(flows.MsgNothingExpected)}}, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		if u.Attachment != "" {
+			return nil, flows.Refuse(flows.ErrNeedText)
+		}
+		return b.run(ctx, req, a.Process, flows.GiveAnswer{Actor: req.Actor, Round: a.Round, Text: u.Text, Anonymous: a.Anonymous})
+	}
+	if req.Process == "" {
+		return nil, nil // chatter in a chat that is not part of a process
+	}
+	switch {
+	case u.ReplyToBot && u.Attachment != "":
+		return nil, flows.Refuse(flows.ErrNeedText)
+	case u.ReplyToBot:
+		reply, err := b.run(ctx, req, req.Process, flows.GiveAnswer{Actor: req.Actor, Text: u.Text})
+		if ue, ok := flows.AsUserError(err); ok && ue.Line.Key == flows.ErrNoOpenRoundHere {
+			return nil, nil // a reply to one of our messages while no round is open
+		}
+		return reply, err
+	case u.ReplyToOther:
+		return b.run(ctx, req, req.Process, flows.NoteReply{Actor: req.Actor})
+	}
+	return nil, nil
+}
+
+// start is /start: a welcome in a private chat (with the person's
+// processes), or help in a group.
+func (b *Bot) start(ctx context.Context, req *Request) (*flows.Message, error) {
+	if !req.Update.Chat.Private {
+		return b.help(ctx, req)
+	}
+	if code := strings.ToUpper(strings.TrimSpace(req.Args)); code != "" {
+		member, err := b.store.SetMembers(ctx, userProcessesKey(req.Update.User))
+		if err != nil {
+			return nil, err
+		}
+		for _, id := range member {
+			if id == code {
+				if err := b.store.SetIndex(ctx, currentKey(req.Update.User), id); err != nil {
+					return nil, err
+				}
+				req.Process = id
+				return b.help(ctx, req)
+			}
+		}
+		return nil, flows.Refuse(flows.ErrUnknownProcessCode, "code", code)
+	}
+	lines := []flows.Line{flows.L(flows.MsgStartPrivate, "name", req.Actor.Name)}
+	ids, err := b.store.SetMembers(ctx, userProcessesKey(req.Update.User))
+	if err != nil {
+		return nil, err
+	}
+	if len(ids) == 0 {
+		lines = append(lines, flows.L(flows.MsgNoProcesses))
+	} else {
+		lines = append(lines, flows.L(flows.MsgYourProcesses))
+	}
+	for _, id := range ids {
+		p, err := b.load(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		role := flows.MsgRoleMember
+		if p.IsFacilitator(req.Update.User) {
+			role = flows.MsgRoleFacilitator
+		}
+		lines = append(lines, flows.L(flows.MsgProcessItem, "title", p.Title, "code", p.ID, "role", role))
+	}
+	return &flows.Message{Lines: lines}, nil
+}
+
+// help is /help: what this person can do here and now.
+func (b *Bot) help(ctx context.Context, req *Request) (*flows.Message, error) {
+	if req.Process == "" {
+		return &flows.Message{Lines: []flows.Line{flows.L(flows.MsgHelpGeneral)}}, nil
+	}
+	return b.run(ctx, req, req.Process, flows.Help{Actor: req.Actor})
+}
+
+// newProcess is /new TITLE. The process id derives from the update, so a
+// redelivered /new finds the process it created and gets the same reply.
+func (b *Bot) newProcess(ctx context.Context, req *Request) (*flows.Message, error) {
+	key := b.commitKey(req.Update.Key)
+	cmd := flows.Create{Actor: req.Actor, Title: req.Args, Template: b.templates[flows.DefaultTemplate]}
+	for attempt := range maxAttempts {
+		cmd.ID = b.processID(req.Update.Key, attempt)
+		reply, err := b.decideAndStore(ctx, req, &flows.Process{}, cmd, key)
+		if errors.Is(err, flows.ErrVersionConflict) {
+			continue // the id is taken by another process
+		}
+		return reply, err
+	}
+	return nil, flows.Refuse(flows.ErrBusy)
+}
+
+// claim is /claim CODE.
+func (b *Bot) claim(ctx context.Context, req *Request) (*flows.Message, error) {
+	code := strings.TrimSpace(req.Args)
+	if code == "" {
+		return nil, flows.Refuse(flows.ErrClaimNeedsCode)
+	}
+	id, err := b.store.Index(ctx, codeKey(flows.CodeHash(code)))
+	if errors.Is(err, flows.ErrNotFound) {
+		return nil, flows.Refuse(flows.ErrCodeInvalid)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return b.run(ctx, req, id, flows.Claim{Actor: req.Actor, Code: code})
+}
+
+// link is /link CODE NAME, in the chat to link.
+func (b *Bot) link(ctx context.Context, req *Request) (*flows.Message, error) {
+	code, name := firstWord(req.Args)
+	code = strings.ToUpper(code)
+	switch {
+	case code == "":
+		return nil, flows.Refuse(flows.ErrLinkNeedsCode)
+	case req.Update.Chat.Private:
+		return nil, flows.Refuse(flows.ErrLinkInGroup, "code", code)
+	case req.Process != "" && req.Process != code:
+		return nil, flows.Refuse(flows.ErrChatLinkedElsewhere)
+	}
+	return b.run(ctx, req, code, flows.Link{Actor: req.Actor, Name: name})
+}
+
+// lang is /lang nl|en: the person's own language.
+func (b *Bot) lang(ctx context.Context, req *Request) (*flows.Message, error) {
+	lang := strings.ToLower(strings.TrimSpace(req.Args))
+	if !flows.ValidLanguage(lang) {
+		return nil, flows.Refuse(flows.ErrLangUsage)
+	}
+	if err := b.store.SetIndex(ctx, langKey(req.Update.User), lang); err != nil {
+		return nil, err
+	}
+	req.Lang = lang
+	return &flows.Message{To: flows.ToUser(req.Update.User), Lines: []flows.Line{flows.L(flows.MsgLanguageSet)}}, nil
+}

@@ -1,0 +1,168 @@
+package bot
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/samen-bot/samen/flows"
+)
+
+// Transport delivers rendered messages on one platform. Adapters implement
+// it and own their platform's limits: length, escaping, rate limits.
+type Transport interface {
+	// Deliver sends m (or, when m.EditID is set, edits that message) and
+	// returns the platform's id of the message. It returns a *RetryLater to
+	// be asked again later, or an error wrapping ErrUndeliverable when the
+	// message can never be delivered (the person blocked the bot).
+	Deliver(ctx context.Context, m OutMessage) (messageID string, err error)
+}
+
+// ErrUndeliverable marks a message that retrying will not deliver.
+var ErrUndeliverable = errors.New("undeliverable")
+
+// RetryLater asks the sender to try a chat again after a while (a rate limit).
+type RetryLater struct{ After time.Duration }
+
+func (e *RetryLater) Error() string { return fmt.Sprintf("retry after %v", e.After) }
+
+// SenderStore is what the sender needs from the store.
+type SenderStore interface {
+	Outbox
+	Index(ctx context.Context, key string) (string, error)
+}
+
+// Sender sends each process's outbox, in order per chat, and marks each
+// entry sent only after the platform accepted it: a crash sends an entry
+// again rather than losing it.
+type Sender struct {
+	store      SenderStore
+	render     *Renderer
+	transports map[string]Transport
+	log        *slog.Logger
+}
+
+// NewSender returns a sender that delivers through transports, keyed by
+// platform prefix ("tg", "dc", "sim").
+func NewSender(store SenderStore, render *Renderer, transports map[string]Transport, log *slog.Logger) *Sender {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Sender{store: store, render: render, transports: transports, log: log}
+}
+
+const outboxBatch = 100
+
+// Flush sends what is pending for process until its outbox is empty or
+// every chat with pending messages has to wait. It reports how many
+// entries it completed.
+func (s *Sender) Flush(ctx context.Context, process string) (int, error) {
+	done := 0
+	for {
+		entries, err := s.store.PendingOutbox(ctx, process, outboxBatch)
+		if err != nil {
+			return done, fmt.Errorf("read outbox of %s: %w", process, err)
+		}
+		if len(entries) == 0 {
+			return done, nil
+		}
+		n, err := s.sendBatch(ctx, process, entries)
+		done += n
+		if err != nil || n == 0 {
+			return done, err
+		}
+	}
+}
+
+func (s *Sender) sendBatch(ctx context.Context, process string, entries []flows.OutboxEntry) (int, error) {
+	bodies := make([]outboxBody, len(entries))
+	lastEdit := map[string]int64{}
+	for i, e := range entries {
+		if err := json.Unmarshal(e.Body, &bodies[i]); err != nil {
+			return 0, fmt.Errorf("decode outbox entry %d of %s: %w", e.Seq, process, err)
+		}
+		if m := bodies[i].Message; m.Edit {
+			lastEdit[m.Ref] = e.Seq
+		}
+	}
+	waiting := map[string]bool{}
+	done := 0
+	for i, e := range entries {
+		if waiting[e.Chat] {
+			continue
+		}
+		m := bodies[i].Message
+		if m.Edit && lastEdit[m.Ref] != e.Seq {
+			// A later edit of the same message is pending: it carries the
+			// newer text, so this one need not be sent.
+			if err := s.store.MarkSent(ctx, flows.Sent{Process: process, Seq: e.Seq}); err != nil {
+				return done, err
+			}
+			done++
+			continue
+		}
+		id, err := s.deliver(ctx, process, bodies[i])
+		var later *RetryLater
+		switch {
+		case errors.As(err, &later):
+			waiting[e.Chat] = true
+			continue
+		case errors.Is(err, ErrUndeliverable):
+			s.log.WarnContext(ctx, "message undeliverable, dropped", "process", process, "seq", e.Seq, "err", err)
+		case err != nil:
+			s.log.WarnContext(ctx, "send failed, will retry", "process", process, "seq", e.Seq, "err", err)
+			waiting[e.Chat] = true
+			continue
+		}
+		if err := s.store.MarkSent(ctx, flows.Sent{Process: process, Seq: e.Seq, Ref: m.Ref, MessageID: id}); err != nil {
+			return done, fmt.Errorf("mark %s/%d sent: %w", process, e.Seq, err)
+		}
+		done++
+	}
+	return done, nil
+}
+
+func (s *Sender) deliver(ctx context.Context, process string, body outboxBody) (string, error) {
+	m := body.Message
+	dest := string(m.To.Chat)
+	lang := body.Lang
+	if m.To.User != "" {
+		dest = string(m.To.User)
+		if l, err := s.store.Index(ctx, langKey(m.To.User)); err == nil {
+			lang = l
+		}
+	}
+	t := s.transports[flows.Platform(dest)]
+	if t == nil {
+		return "", fmt.Errorf("no transport for %s: %w", flows.Platform(dest), ErrUndeliverable)
+	}
+	text, buttons := s.render.Message(&m, lang)
+	out := OutMessage{Chat: string(m.To.Chat), User: string(m.To.User), Text: text, Buttons: buttons}
+	if m.Edit {
+		id, err := s.store.MessageRef(ctx, process, m.Ref)
+		switch {
+		case err == nil:
+			out.EditID = id
+		case !errors.Is(err, flows.ErrNotFound):
+			return "", err
+		}
+	}
+	return t.Deliver(ctx, out)
+}
+
+// FlushAll flushes every process the store lists with pending messages.
+func (s *Sender) FlushAll(ctx context.Context) error {
+	ids, err := s.store.OutboxProcesses(ctx, 1000)
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		if _, err := s.Flush(ctx, id); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,55 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/samen-bot/samen/flows"
+)
+
+// RunDue does what is due now in every process (closing rounds at their
+// deadline, sending reminders). Each due item is stored under a key derived
+// from it, so that it happens once however many instances run it.
+func (b *Bot) RunDue(ctx context.Context) (int, error) {
+	due, err := b.store.Due(ctx, b.now(), 100)
+	if err != nil {
+		return 0, fmt.Errorf("list due processes: %w", err)
+	}
+	fired := 0
+	for _, d := range due {
+		n, err := b.tick(ctx, d.Process)
+		fired += n
+		if err != nil {
+			b.log.ErrorContext(ctx, "timer failed", "process", d.Process, "err", err)
+		}
+	}
+	return fired, nil
+}
+
+// tick does everything due in one process, one item at a time.
+func (b *Bot) tick(ctx context.Context, id string) (int, error) {
+	fired := 0
+	for range 100 {
+		p, err := b.load(ctx, id)
+		if err != nil {
+			return fired, err
+		}
+		env := b.env("")
+		item, ok := p.Due(env)
+		if !ok {
+			return fired, nil
+		}
+		updateKey := "timer:" + id + ":" + item
+		req := &Request{Update: &Update{Key: updateKey}, Lang: p.Language()}
+		_, err = b.decideAndStore(ctx, req, p, flows.Tick{}, b.commitKey(updateKey))
+		if errors.Is(err, flows.ErrVersionConflict) {
+			continue
+		}
+		if err != nil {
+			return fired, err
+		}
+		fired++
+	}
+	return fired, fmt.Errorf("process %s: still due after 100 timer steps", id)
+}

@@ -1,0 +1,35 @@
+package bot
+
+import "github.com/samen-bot/samen/flows"
+
+// Update is one inbound action, as an adapter translates it from its
+// platform. Adapters keep raw platform payloads only until the update is
+// handled; an Update carries no more than this.
+type Update struct {
+	// Key is unique per platform action and the same on redelivery (Telegram:
+	// bot id + update_id; Discord: the interaction or message id). It is
+	// stored only as a keyed hash.
+	Key  string
+	Chat flows.Chat
+	User flows.UserID
+	// Name is the person's first name on the platform (never the handle).
+	Name string
+	Text string
+	// BotName is this bot's username on the platform, to tell /cmd@us from
+	// /cmd@another_bot.
+	BotName string
+	// ReplyToBot and ReplyToOther say what the message replies to.
+	ReplyToBot   bool
+	ReplyToOther bool
+	// Button is a pressed button's intent, already decoded and verified by
+	// the adapter.
+	Button *flows.Intent
+	// Edited marks an edit of an earlier message.
+	Edited bool
+	// Attachment names non-text content ("photo", "voice", "sticker", …).
+	Attachment string
+}
+
+func (u *Update) actor() flows.Actor {
+	return flows.Actor{User: u.User, Name: u.Name, Chat: u.Chat}
+}
