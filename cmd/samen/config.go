@@ -1,0 +1,122 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/url"
+	"os"
+	"strings"
+
+	"github.com/samen-bot/samen/internal/tomlstrict"
+)
+
+// Config is samen.toml (see config.example.toml, which documents every key).
+// Secrets never come from this file: SAMEN_SECRET and tokens come from the
+// environment only.
+type Config struct {
+	Store     StoreConfig     `toml:"store"`
+	Log       LogConfig       `toml:"log"`
+	Templates TemplatesConfig `toml:"templates"`
+}
+
+// StoreConfig chooses where state lives.
+type StoreConfig struct {
+	// RedisURL selects Redis (env SAMEN_REDIS_URL wins). Empty: the
+	// embedded store in DataDir.
+	RedisURL string `toml:"redis_url"`
+	// DataDir holds the embedded store (env SAMEN_DATA_DIR wins).
+	DataDir string `toml:"data_dir"`
+}
+
+// LogConfig sets up log/slog.
+type LogConfig struct {
+	Level  string `toml:"level"`  // debug, info, warn or error
+	Format string `toml:"format"` // text or json
+}
+
+// TemplatesConfig adds process templates beside the built-in ones.
+type TemplatesConfig struct {
+	// Dir holds *.toml templates, checked at start-up like `samen check`.
+	Dir string `toml:"dir"`
+}
+
+// defaultConfig is what runs with no samen.toml at all.
+func defaultConfig() Config {
+	return Config{
+		Store: StoreConfig{DataDir: "samen-data"},
+		Log:   LogConfig{Level: "info", Format: "text"},
+	}
+}
+
+// defaultConfigFile is read when -config is not given, if it exists.
+const defaultConfigFile = "samen.toml"
+
+// loadConfig reads the config file (if any), then the environment, and
+// validates the result. Every message says how to fix the mistake.
+func loadConfig(path string, explicit bool, getenv func(string) string) (Config, error) {
+	cfg := defaultConfig()
+	data, err := os.ReadFile(path)
+	switch {
+	case err == nil:
+		if _, problems := tomlstrict.Decode(data, &cfg); len(problems) > 0 {
+			var msgs []string
+			for _, p := range problems {
+				msgs = append(msgs, fmt.Sprintf("%s:%d: %s", path, p.Line, p.Message))
+			}
+			return cfg, fmt.Errorf("the config file has mistakes (config.example.toml shows every key):\n%s", strings.Join(msgs, "\n"))
+		}
+	case errors.Is(err, os.ErrNotExist) && !explicit:
+		// No config file: defaults and environment only.
+	default:
+		return cfg, fmt.Errorf("read config: %w", err)
+	}
+	if v := getenv("SAMEN_REDIS_URL"); v != "" {
+		cfg.Store.RedisURL = v
+	} else if cfg.Store.RedisURL != "" {
+		if u, err := url.Parse(cfg.Store.RedisURL); err == nil && u.User != nil {
+			if _, hasPassword := u.User.Password(); hasPassword {
+				return cfg, errors.New("store.redis_url in the config file contains a password: put the whole URL in the SAMEN_REDIS_URL environment variable instead, so the secret stays out of files")
+			}
+		}
+	}
+	if v := getenv("SAMEN_DATA_DIR"); v != "" {
+		cfg.Store.DataDir = v
+	}
+	return cfg, cfg.validate()
+}
+
+func (c Config) validate() error {
+	var errs []error
+	if c.Store.RedisURL == "" && strings.TrimSpace(c.Store.DataDir) == "" {
+		errs = append(errs, errors.New("store.data_dir is empty: set it (or SAMEN_DATA_DIR) to a directory for the embedded store, or set SAMEN_REDIS_URL to use Redis"))
+	}
+	if c.Store.RedisURL != "" && !strings.HasPrefix(c.Store.RedisURL, "redis://") && !strings.HasPrefix(c.Store.RedisURL, "rediss://") && !strings.HasPrefix(c.Store.RedisURL, "unix://") {
+		errs = append(errs, errors.New("the Redis URL must start with redis://, rediss:// or unix:// (for example redis://localhost:6379/0)"))
+	}
+	if _, err := c.Log.level(); err != nil {
+		errs = append(errs, err)
+	}
+	if c.Log.Format != "text" && c.Log.Format != "json" {
+		errs = append(errs, fmt.Errorf("log.format is %q: use text or json", c.Log.Format))
+	}
+	return errors.Join(errs...)
+}
+
+func (l LogConfig) level() (slog.Level, error) {
+	var lv slog.Level
+	if err := lv.UnmarshalText([]byte(l.Level)); err != nil {
+		return 0, fmt.Errorf("log.level is %q: use debug, info, warn or error", l.Level)
+	}
+	return lv, nil
+}
+
+func (l LogConfig) logger(w io.Writer) *slog.Logger {
+	lv, _ := l.level()
+	opts := &slog.HandlerOptions{Level: lv}
+	if l.Format == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}

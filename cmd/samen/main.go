@@ -1,0 +1,60 @@
+// Command samen runs Samen, a chat bot for samenlevingsprocessen, and its
+// tools:
+//
+//	samen run [-config FILE]        run the bot with the configured platforms
+//	samen simulate FILE             run a scripted conversation and print it
+//	samen check FILE…               validate process templates
+//
+// Wiring lives here and only here: configuration (TOML plus SAMEN_*
+// environment variables, secrets from the environment only), the store,
+// and the platform adapters.
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+// Exit statuses.
+const (
+	exitOK       = 0
+	exitFailed   = 1 // a check failed, or the bot stopped with an error
+	exitUsage    = 2 // bad arguments, bad configuration, or nothing to run
+	usageMessage = `usage:
+  samen run [-config FILE]     run the bot (config: samen.toml if present; see config.example.toml)
+  samen simulate FILE          run a scripted conversation against the bot and print the transcript
+  samen check FILE...          validate process templates and report every problem with its line
+`
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := Main(ctx, os.Args[1:], os.Stdout, os.Stderr, os.Getenv)
+	stop()
+	os.Exit(code)
+}
+
+// Main runs a subcommand and returns the exit status. Tests call it directly.
+func Main(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usageMessage)
+		return exitUsage
+	}
+	switch args[0] {
+	case "run":
+		return runCommand(ctx, args[1:], stdout, stderr, getenv)
+	case "simulate":
+		return simulateCommand(ctx, args[1:], stdout, stderr)
+	case "check":
+		return checkCommand(args[1:], stdout, stderr)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usageMessage)
+		return exitOK
+	}
+	fmt.Fprintf(stderr, "samen: unknown command %q\n%s", args[0], usageMessage)
+	return exitUsage
+}

@@ -1,0 +1,150 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// run runs Main with args and an environment, returning status and output.
+func run(t *testing.T, env map[string]string, args ...string) (int, string, string) {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	code := Main(context.Background(), args, &stdout, &stderr, func(k string) string { return env[k] })
+	return code, stdout.String(), stderr.String()
+}
+
+func TestCheckBuiltinTemplates(t *testing.T) {
+	files, err := filepath.Glob("../../flows/templates/*.toml")
+	if err != nil || len(files) < 2 {
+		t.Fatalf("templates: %v %v", files, err)
+	}
+	code, out, errOut := run(t, nil, append([]string{"check"}, files...)...)
+	if code != exitOK {
+		t.Fatalf("samen check exited %d:\n%s", code, errOut)
+	}
+	if n := strings.Count(out, ": ok"); n != len(files) {
+		t.Errorf("%d of %d templates reported ok:\n%s", n, len(files), out)
+	}
+}
+
+func TestCheckReportsEveryProblemWithItsLine(t *testing.T) {
+	code, _, errOut := run(t, nil, "check", "../../flows/testdata/broken.toml", "../../flows/testdata/syntax.toml")
+	if code != exitFailed {
+		t.Fatalf("exit %d, want %d", code, exitFailed)
+	}
+	for _, want := range []string{
+		"broken.toml:10: unknown key \"relais\"",
+		"broken.toml:11: key \"deadline\" must be text",
+		"broken.toml:13: kind \"concerns\" has no prompt",
+		"syntax.toml:5: syntax error",
+	} {
+		if !strings.Contains(errOut, want) {
+			t.Errorf("missing %q in:\n%s", want, errOut)
+		}
+	}
+	if lines := strings.Count(strings.TrimSpace(errOut), "\n") + 1; lines != 4 {
+		t.Errorf("%d messages, want 4 (three for broken.toml, one for syntax.toml):\n%s", lines, errOut)
+	}
+}
+
+func TestRunWithoutPlatformSaysSoAndExits2(t *testing.T) {
+	dir := t.TempDir()
+	code, _, errOut := run(t, map[string]string{"SAMEN_DATA_DIR": dir}, "run", "-config", filepath.Join(dir, "none.toml"))
+	if code != exitUsage || !strings.Contains(errOut, "read config") {
+		t.Fatalf("an explicit missing config file: exit %d, %s", code, errOut)
+	}
+	code, _, errOut = run(t, map[string]string{"SAMEN_DATA_DIR": dir}, "run")
+	if code != exitUsage {
+		t.Fatalf("exit %d, want %d", code, exitUsage)
+	}
+	for _, want := range []string{"no chat platform is configured", "samen simulate"} {
+		if !strings.Contains(errOut, want) {
+			t.Errorf("missing %q in:\n%s", want, errOut)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "samen.db")); err != nil {
+		t.Errorf("the embedded store was not created in the data directory: %v", err)
+	}
+	if info, err := os.Stat(filepath.Join(dir, secretFile)); err != nil || info.Mode().Perm() != 0o600 {
+		t.Errorf("generated secret: %v %v", info, err)
+	}
+}
+
+func TestConfigMistakesSayHowToFixThem(t *testing.T) {
+	tests := []struct {
+		name   string
+		config string
+		env    map[string]string
+		want   []string
+	}{
+		{"unknown key and wrong type", "[store]\ndata_dri = \"x\"\n[log]\nlevel = 3\n", nil,
+			[]string{`:2: unknown key "data_dri"`, `did you mean "data_dir"`, `:4: key "level" must be text`}},
+		{"bad level and format", "[log]\nlevel = \"loud\"\nformat = \"xml\"\n", nil,
+			[]string{`log.level is "loud": use debug, info, warn or error`, `log.format is "xml": use text or json`}},
+		{"password in the file", "[store]\nredis_url = \"redis://:hunter2@localhost:6379/0\"\n", nil,
+			[]string{"contains a password", "SAMEN_REDIS_URL"}},
+		{"redis without secret", "", map[string]string{"SAMEN_REDIS_URL": "redis://127.0.0.1:1/0"},
+			[]string{"connect to Redis"}},
+		{"short secret", "", map[string]string{"SAMEN_SECRET": "short"},
+			[]string{"SAMEN_SECRET is 5 characters", "openssl rand -hex 32"}},
+		{"bad redis scheme", "", map[string]string{"SAMEN_REDIS_URL": "http://localhost"},
+			[]string{"must start with redis://"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			path := filepath.Join(dir, "samen.toml")
+			if err := os.WriteFile(path, []byte(tt.config), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			env := map[string]string{"SAMEN_DATA_DIR": dir}
+			for k, v := range tt.env {
+				env[k] = v
+			}
+			code, _, errOut := run(t, env, "run", "-config", path)
+			if code != exitUsage {
+				t.Errorf("exit %d, want %d", code, exitUsage)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(errOut, w) {
+					t.Errorf("missing %q in:\n%s", w, errOut)
+				}
+			}
+			if strings.Contains(errOut, "hunter2") {
+				t.Errorf("the password leaked into the message:\n%s", errOut)
+			}
+		})
+	}
+}
+
+func TestSimulate(t *testing.T) {
+	code, out, errOut := run(t, nil, "simulate", "../../bot/simulate/testdata/opvang-dorpsstraat.txt")
+	if code != exitOK {
+		t.Fatalf("exit %d:\n%s", code, errOut)
+	}
+	golden, err := os.ReadFile("../../bot/simulate/testdata/opvang-dorpsstraat.golden")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out != string(golden) {
+		t.Errorf("samen simulate printed another transcript than the golden one")
+	}
+
+	dir := t.TempDir()
+	failing := filepath.Join(dir, "wrong.txt")
+	os.WriteFile(failing, []byte("person ilse \"Ilse\"\nilse: /help\nexpect ilse: Dit zegt de bot nooit\n"), 0o600)
+	code, _, errOut = run(t, nil, "simulate", failing)
+	if code != exitFailed || !strings.Contains(errOut, "wrong.txt:3: expected the bot to say") {
+		t.Errorf("a failed expectation: exit %d, %s", code, errOut)
+	}
+	broken := filepath.Join(dir, "broken.txt")
+	os.WriteFile(broken, []byte("person ilse \"Ilse\"\nilse shouts: hallo\n"), 0o600)
+	code, _, errOut = run(t, nil, "simulate", broken)
+	if code != exitUsage || !strings.Contains(errOut, "broken.txt:2:") {
+		t.Errorf("a script mistake: exit %d, %s", code, errOut)
+	}
+}

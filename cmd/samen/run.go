@@ -1,0 +1,147 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+
+	"github.com/samen-bot/samen/bot"
+	"github.com/samen-bot/samen/flows"
+	"github.com/samen-bot/samen/store"
+)
+
+// runCommand is `samen run`: it validates the configuration, opens the
+// store and runs the configured platforms.
+func runCommand(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
+	fs := flag.NewFlagSet("run", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	configPath := fs.String("config", defaultConfigFile, "the config file (TOML; see config.example.toml)")
+	if err := fs.Parse(args); err != nil {
+		return exitUsage
+	}
+	explicit := false
+	fs.Visit(func(f *flag.Flag) { explicit = explicit || f.Name == "config" })
+	cfg, err := loadConfig(*configPath, explicit, getenv)
+	if err != nil {
+		fmt.Fprintf(stderr, "samen: %v\n", err)
+		return exitUsage
+	}
+	log := cfg.Log.logger(stderr)
+	templates, err := loadTemplates(cfg.Templates.Dir)
+	if err != nil {
+		fmt.Fprintf(stderr, "samen: %v\n", err)
+		return exitUsage
+	}
+	st, closeStore, err := openStore(ctx, cfg.Store, log)
+	if err != nil {
+		fmt.Fprintf(stderr, "samen: %v\n", err)
+		return exitUsage
+	}
+	defer closeStore()
+	secret, err := loadSecret(cfg.Store, getenv, log)
+	if err != nil {
+		fmt.Fprintf(stderr, "samen: %v\n", err)
+		return exitUsage
+	}
+	if _, err := bot.New(bot.Config{Store: st, Secret: secret, Logger: log, Templates: templates}); err != nil {
+		fmt.Fprintf(stderr, "samen: %v\n", err)
+		return exitUsage
+	}
+	// The platform adapters (Telegram, Discord) and the web playground come
+	// with later versions; until then there is nothing to connect to.
+	fmt.Fprint(stderr, `samen: no chat platform is configured, so there is nothing to connect to yet.
+The store and configuration are fine. Telegram, Discord and the web playground
+arrive in later versions of Samen. Until then, run a whole process in the terminal:
+
+  go run ./cmd/samen simulate bot/simulate/testdata/opvang-dorpsstraat.txt
+`)
+	return exitUsage
+}
+
+// openStore opens Redis if a URL is configured, otherwise the embedded
+// store in the data directory.
+func openStore(ctx context.Context, cfg StoreConfig, log *slog.Logger) (bot.Store, func(), error) {
+	if cfg.RedisURL != "" {
+		r, err := store.OpenRedis(ctx, cfg.RedisURL, store.RedisOptions{})
+		if err != nil {
+			return nil, nil, fmt.Errorf("connect to Redis: %w (check SAMEN_REDIS_URL, or unset it to use the embedded store)", err)
+		}
+		log.Info("store: redis")
+		return r, func() { r.Close() }, nil
+	}
+	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+		return nil, nil, fmt.Errorf("create data directory: %w (set SAMEN_DATA_DIR to a directory you can write)", err)
+	}
+	path := filepath.Join(cfg.DataDir, "samen.db")
+	b, err := store.OpenBolt(path, store.BoltOptions{})
+	if err != nil {
+		return nil, nil, err
+	}
+	log.Info("store: embedded", "path", path)
+	return b, func() { b.Close() }, nil
+}
+
+// secretFile holds a generated secret for a single machine on the embedded
+// store, when SAMEN_SECRET is not set.
+const secretFile = "secret"
+
+// loadSecret returns SAMEN_SECRET. Without it, the embedded store gets a
+// generated secret kept in the data directory (outside the store file);
+// Redis, meant for production, requires it.
+func loadSecret(cfg StoreConfig, getenv func(string) string, log *slog.Logger) ([]byte, error) {
+	if s := getenv("SAMEN_SECRET"); s != "" {
+		if len(s) < bot.MinSecretBytes {
+			return nil, fmt.Errorf("SAMEN_SECRET is %d characters; use at least %d, e.g. generate one with: openssl rand -hex 32", len(s), bot.MinSecretBytes)
+		}
+		return []byte(s), nil
+	}
+	if cfg.RedisURL != "" {
+		return nil, errors.New("SAMEN_SECRET is not set: with Redis, set it to at least 32 random characters (openssl rand -hex 32) and keep it outside the store")
+	}
+	path := filepath.Join(cfg.DataDir, secretFile)
+	if b, err := os.ReadFile(path); err == nil && len(b) >= bot.MinSecretBytes {
+		return b, nil
+	}
+	raw := make([]byte, 32)
+	if _, err := rand.Read(raw); err != nil {
+		return nil, err
+	}
+	secret := []byte(hex.EncodeToString(raw))
+	if err := os.WriteFile(path, secret, 0o600); err != nil {
+		return nil, fmt.Errorf("write generated secret: %w (or set SAMEN_SECRET)", err)
+	}
+	log.Warn("SAMEN_SECRET is not set: generated one in the data directory; set SAMEN_SECRET in production so that the secret is not kept beside the data", "path", path)
+	return secret, nil
+}
+
+// loadTemplates returns the built-in templates plus those in dir, each
+// checked like `samen check`.
+func loadTemplates(dir string) (map[string]*flows.Template, error) {
+	templates := flows.BuiltinTemplates(validZone)
+	if dir == "" {
+		return templates, nil
+	}
+	files, err := filepath.Glob(filepath.Join(dir, "*.toml"))
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			return nil, err
+		}
+		t, problems := flows.ParseTemplate(f, data, validZone)
+		if len(problems) > 0 {
+			return nil, fmt.Errorf("template %s has problems (run samen check %s):\n%v", f, f, problems)
+		}
+		templates[t.Name] = t
+	}
+	return templates, nil
+}
