@@ -17,7 +17,7 @@ import (
 
 // maxAttempts bounds retries after version conflicts; past it the person
 // is asked to try again.
-const maxAttempts = 8
+const maxAttempts = 16
 
 // result is what a commit keeps with its idempotency key, so a replayed
 // update gets the same reply and the same effects.
@@ -38,7 +38,13 @@ type outboxBody struct {
 // version conflicts. It returns the reply for the actor.
 func (b *Bot) run(ctx context.Context, req *Request, id string, cmd flows.Command) (*flows.Message, error) {
 	key := b.commitKey(req.Update.Key)
-	for range maxAttempts {
+	defer b.locks.lock(id)()
+	for attempt := range maxAttempts {
+		if attempt > 0 {
+			if err := backoff(ctx, attempt); err != nil {
+				return nil, err
+			}
+		}
 		p, err := b.load(ctx, id)
 		if errors.Is(err, flows.ErrNotFound) {
 			return nil, flows.Refuse(flows.ErrUnknownProcessCode, "code", id)
@@ -101,7 +107,7 @@ func (b *Bot) commit(p *flows.Process, d *flows.Decision, key string, expected i
 	c := flows.Commit{
 		Process:    p.ID,
 		Key:        key,
-		KeyExpires: keyExpiry(env.Now),
+		KeyExpires: keyExpiry(time.Now()),
 		Expected:   expected,
 		NextDue:    p.NextDue(env),
 	}
@@ -136,7 +142,9 @@ func (b *Bot) commit(p *flows.Process, d *flows.Decision, key string, expected i
 
 // keyExpiry is when an idempotency key may be forgotten: at least
 // flows.MinKeyTTL ahead, rounded up to a whole day so that the expiry says
-// nothing about when an anonymous answer arrived.
+// nothing about when an anonymous answer arrived. It is wall-clock time,
+// not the bot's clock: stores expire keys by their own clock, and the bot's
+// clock may be simulated.
 func keyExpiry(now time.Time) time.Time {
 	return now.UTC().Add(flows.MinKeyTTL).Truncate(24 * time.Hour).Add(48 * time.Hour)
 }
