@@ -48,6 +48,7 @@ type Bot struct {
 	handler   Handler
 	mux       *Mux
 	zones     sync.Map // name → *time.Location (nil if unknown)
+	locks     processLocks
 }
 
 // New returns a Bot ready to handle updates.

@@ -29,6 +29,7 @@ func (b *Bot) RunDue(ctx context.Context) (int, error) {
 
 // tick does everything due in one process, one item at a time.
 func (b *Bot) tick(ctx context.Context, id string) (int, error) {
+	defer b.locks.lock(id)()
 	fired := 0
 	for range 100 {
 		p, err := b.load(ctx, id)
