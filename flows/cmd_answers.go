@@ -64,6 +64,34 @@ func (p *Process) onlyOpenRoundOf(u UserID) (*Round, error) {
 	return mine[0], nil
 }
 
+// standing is where a participant stands in a round: their membership and
+// their answer so far, named or anonymous (key and answer are zero if none).
+type standing struct {
+	r         *Round
+	m         *Member
+	pseudonym string // the keyed hash for anonymous answers ("" if the round has none)
+	key       string
+	answer    *Answer
+}
+
+// standingIn finds the round an action is about and the actor's place in it.
+func (p *Process) standingIn(n int, a Actor, env Env) (standing, error) {
+	r, err := p.roundFor(n, a)
+	if err != nil {
+		return standing{}, err
+	}
+	m, err := p.participantIn(r, a.User)
+	if err != nil {
+		return standing{}, err
+	}
+	st := standing{r: r, m: m}
+	if r.Anonymous() {
+		st.pseudonym = env.pseudonym(p, r, a.User)
+	}
+	st.key, st.answer = r.answerOf(a.User, st.pseudonym)
+	return st, nil
+}
+
 // refreshProgress edits the round's message in the chat of the member's
 // group (or the joint chat) to show the new progress.
 func (b *builder) refreshProgress(r *Round, m *Member, env Env) {
@@ -92,14 +120,11 @@ type GiveAnswer struct {
 }
 
 func (c GiveAnswer) decide(p *Process, env Env) (*Decision, error) {
-	r, err := p.roundFor(c.Round, c.Actor)
+	st, err := p.standingIn(c.Round, c.Actor, env)
 	if err != nil {
 		return nil, err
 	}
-	m, err := p.participantIn(r, c.Actor.User)
-	if err != nil {
-		return nil, err
-	}
+	r, m, key, existing := st.r, st.m, st.key, st.answer
 	text := strings.TrimSpace(c.Text)
 	switch {
 	case text == "":
@@ -117,11 +142,6 @@ func (c GiveAnswer) decide(p *Process, env Env) (*Decision, error) {
 	if level != AnonNone && !c.Actor.Chat.Private {
 		return nil, Refuse(ErrAnswerPrivately)
 	}
-	var pseud string
-	if r.Anonymous() {
-		pseud = env.pseudonym(p, r, c.Actor.User)
-	}
-	key, existing := r.answerOf(c.Actor.User, pseud)
 	b := newBuilder(c.Actor.User, env)
 	b.d.Done = c.Actor.Chat.Private
 	if level == AnonFull {
@@ -133,8 +153,8 @@ func (c GiveAnswer) decide(p *Process, env Env) (*Decision, error) {
 		case r.Passed[c.Actor.User]:
 			return nil, Refuse(ErrPassedAlready)
 		}
-		b.anonymousEvent(&AnswerGiven{Round: r.N, Key: anonymousKey(pseud), Replaces: key,
-			Answer: Answer{Pseudonym: pseud, Group: m.Group, Text: text, Level: AnonFull, Edited: existing != nil}})
+		b.anonymousEvent(&AnswerGiven{Round: r.N, Key: anonymousKey(st.pseudonym), Replaces: key,
+			Answer: Answer{Pseudonym: st.pseudonym, Group: m.Group, Text: text, Level: AnonFull, Edited: existing != nil}})
 		b.refreshProgress(r, m, env)
 		reply := here(L(receivedKey(existing != nil, true), "n", r.N, "kind", r.Def.Title))
 		reply.Buttons = withdrawButton(p, r)
@@ -174,14 +194,11 @@ type StartPrivateAnswer struct {
 }
 
 func (c StartPrivateAnswer) decide(p *Process, env Env) (*Decision, error) {
-	r, err := p.roundFor(c.Round, c.Actor)
+	st, err := p.standingIn(c.Round, c.Actor, env)
 	if err != nil {
 		return nil, err
 	}
-	m, err := p.participantIn(r, c.Actor.User)
-	if err != nil {
-		return nil, err
-	}
+	r, m := st.r, st.m
 	anonymous := c.Anonymous || r.Def.Anonymity != AnonNone
 	if anonymous && !r.Anonymous() {
 		return nil, Refuse(ErrNoAnonymityHere)
@@ -193,9 +210,8 @@ func (c StartPrivateAnswer) decide(p *Process, env Env) (*Decision, error) {
 		level := r.AnonymousLevel()
 		// Switching to anonymous happens in two visible steps, never in
 		// one event that would tie the person to their anonymous answer.
-		key, existing := r.answerOf(c.Actor.User, "")
-		if existing != nil && level == AnonFull {
-			b.event(&AnswerWithdrawn{Round: r.N, Key: key})
+		if a := st.answer; a != nil && a.Level != AnonFull && level == AnonFull {
+			b.event(&AnswerWithdrawn{Round: r.N, Key: st.key})
 			b.refreshProgress(r, m, env)
 			lines = append(lines, L(MsgNamedWithdrawn))
 		}
@@ -218,22 +234,14 @@ type Pass struct {
 }
 
 func (c Pass) decide(p *Process, env Env) (*Decision, error) {
-	r, err := p.roundFor(c.Round, c.Actor)
+	st, err := p.standingIn(c.Round, c.Actor, env)
 	if err != nil {
 		return nil, err
 	}
-	m, err := p.participantIn(r, c.Actor.User)
-	if err != nil {
-		return nil, err
-	}
+	r, m, key, existing := st.r, st.m, st.key, st.answer
 	if r.Passed[c.Actor.User] {
 		return replyOnly(private(c.Actor, L(MsgPassedAlready, "n", r.N))), nil
 	}
-	var pseud string
-	if r.Anonymous() {
-		pseud = env.pseudonym(p, r, c.Actor.User)
-	}
-	key, existing := r.answerOf(c.Actor.User, pseud)
 	if existing != nil && existing.Level == AnonFull {
 		return nil, Refuse(ErrAlreadyAnonymous)
 	}
@@ -255,19 +263,11 @@ type Withdraw struct {
 }
 
 func (c Withdraw) decide(p *Process, env Env) (*Decision, error) {
-	r, err := p.roundFor(c.Round, c.Actor)
+	st, err := p.standingIn(c.Round, c.Actor, env)
 	if err != nil {
 		return nil, err
 	}
-	m, err := p.participantIn(r, c.Actor.User)
-	if err != nil {
-		return nil, err
-	}
-	var pseud string
-	if r.Anonymous() {
-		pseud = env.pseudonym(p, r, c.Actor.User)
-	}
-	key, existing := r.answerOf(c.Actor.User, pseud)
+	r, m, key, existing := st.r, st.m, st.key, st.answer
 	b := newBuilder(c.Actor.User, env)
 	switch {
 	case existing == nil && r.Passed[c.Actor.User]:
