@@ -297,3 +297,26 @@ func TestTimesShowInTheProcessZone(t *testing.T) {
 		t.Errorf("en: %q, want %q", got, want)
 	}
 }
+
+// TestIndexesRepairFromTheLog: an index entry lost after its commit (a crash
+// between the two writes) is rebuilt from the log.
+func TestIndexesRepairFromTheLog(t *testing.T) {
+	h := newHarness(t, openBolt(t))
+	h.setup()
+	ctx := context.Background()
+	for _, key := range []string{chatKey("t:a"), chatKey("t:b")} {
+		if err := h.store.DeleteIndex(ctx, key); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if r := h.say("ann", chat("a"), "/status"); r == nil || !strings.Contains(r.Text.Plain(), "hoort (nog) niet bij") {
+		t.Fatalf("with the index gone the chat should be unknown; got %v", r)
+	}
+	n, err := h.bot.RepairIndexes(ctx)
+	if err != nil || n != 1 {
+		t.Fatalf("repaired %d processes: %v", n, err)
+	}
+	if st := h.status("a"); st.Process != h.code || st.Members != 2 {
+		t.Errorf("after repair: %+v", st)
+	}
+}

@@ -50,10 +50,19 @@ func runCommand(ctx context.Context, args []string, stdout, stderr io.Writer, ge
 		fmt.Fprintf(stderr, "samen: %v\n", err)
 		return exitUsage
 	}
-	if _, err := bot.New(bot.Config{Store: st, Secret: secret, Logger: log, Templates: templates}); err != nil {
+	b, err := bot.New(bot.Config{Store: st, Secret: secret, Logger: log, Templates: templates})
+	if err != nil {
 		fmt.Fprintf(stderr, "samen: %v\n", err)
 		return exitUsage
 	}
+	// Index entries a crash may have lost between a commit and its index
+	// write come back from the logs before any update is handled.
+	n, err := b.RepairIndexes(ctx)
+	if err != nil {
+		fmt.Fprintf(stderr, "samen: %v\n", err)
+		return exitFailed
+	}
+	log.Info("indexes checked", "processes", n)
 	// The platform adapters (Telegram, Discord) and the web playground come
 	// with later versions; until then there is nothing to connect to.
 	fmt.Fprint(stderr, `samen: no chat platform is configured, so there is nothing to connect to yet.
