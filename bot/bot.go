@@ -134,11 +134,29 @@ func (b *Bot) Handle(ctx context.Context, u *Update) (*Reply, error) {
 	if err != nil || msg == nil {
 		return nil, err
 	}
-	if req.Lang == "" {
-		req.Lang = flows.DefaultLanguage
+	text, buttons := b.render.Message(msg, b.replyLanguage(ctx, req, msg))
+	return &Reply{Private: msg.Private, Text: text, Buttons: buttons}, nil
+}
+
+// replyLanguage is the language of a reply: in a group chat, where everyone
+// reads it, the process's; shown to the actor alone, their own (/lang), else
+// the process's, else Dutch.
+func (b *Bot) replyLanguage(ctx context.Context, req *Request, msg *flows.Message) string {
+	processLang := req.ProcessLang
+	if processLang == "" && req.Process != "" {
+		if p, err := b.load(ctx, req.Process); err == nil {
+			processLang = p.Language()
+		}
 	}
-	text, buttons := b.render.Message(msg, req.Lang)
-	return &Reply{Private: msg.To.User != "", Text: text, Buttons: buttons}, nil
+	if !msg.Private && !req.Update.Chat.Private && processLang != "" {
+		return processLang
+	}
+	for _, lang := range []string{req.Lang, processLang} {
+		if lang != "" {
+			return lang
+		}
+	}
+	return flows.DefaultLanguage
 }
 
 // resolve finds the process an update concerns and the language to answer in.

@@ -52,9 +52,7 @@ func (b *Bot) run(ctx context.Context, req *Request, id string, cmd flows.Comman
 		if err != nil {
 			return nil, err
 		}
-		if req.Lang == "" {
-			req.Lang = p.Language()
-		}
+		req.ProcessLang = p.Language()
 		reply, err := b.decideAndStore(ctx, req, p, cmd, key)
 		if errors.Is(err, flows.ErrVersionConflict) {
 			continue

@@ -19,8 +19,10 @@ type Request struct {
 	// Process is the process the update concerns ("" if none): the chat's,
 	// the button's, or the one a private answer was started for.
 	Process string
-	// Lang is the language to answer the actor in.
+	// Lang is the actor's own language (/lang), "" if they chose none.
 	Lang string
+	// ProcessLang is the process's language, once known.
+	ProcessLang string
 }
 
 // A Handler handles a request and returns the reply to give the actor (nil
@@ -130,13 +132,13 @@ func Errors(log *slog.Logger) Middleware {
 				return msg, nil
 			}
 			if ue, ok := flows.AsUserError(err); ok {
-				return &flows.Message{To: flows.ToUser(req.Actor.User), Lines: []flows.Line{ue.Line}}, nil
+				return &flows.Message{Private: true, Lines: []flows.Line{ue.Line}}, nil
 			}
 			if errors.Is(err, context.Canceled) {
 				return nil, err
 			}
 			log.ErrorContext(ctx, "handle update failed", "command", req.Command, "button", buttonName(req), "process", req.Process, "err", err)
-			return &flows.Message{To: flows.ToUser(req.Actor.User), Lines: []flows.Line{flows.L(flows.ErrInternal)}}, nil
+			return &flows.Message{Private: true, Lines: []flows.Line{flows.L(flows.ErrInternal)}}, nil
 		})
 	}
 }

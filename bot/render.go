@@ -53,8 +53,9 @@ func (r *Renderer) Message(m *flows.Message, lang string) (Rich, [][]Button) {
 }
 
 // Line renders one catalog text with its parameters. The catalog's markup
-// (*bold*, _italic_) styles the spans; parameter values are inserted as
-// text in the surrounding style and never parsed.
+// (*bold*, _italic_, a backslash before a character to write it as is)
+// styles the spans; parameter values are inserted as text in the
+// surrounding style and never parsed.
 func (r *Renderer) Line(line flows.Line, lang string) Rich {
 	text, ok := r.catalog(lang).Text(line.Key, line.Params)
 	if !ok {
@@ -73,6 +74,10 @@ func (r *Renderer) Line(line flows.Line, lang string) Rich {
 	for i := 0; i < len(text); i++ {
 		c := text[i]
 		switch {
+		case c == '\\' && i+1 < len(text):
+			// \*, \_, \{ and \\ write the character itself.
+			i++
+			plain.WriteByte(text[i])
 		case c == '*' || c == '_':
 			flush()
 			if c == '*' {

@@ -49,6 +49,9 @@ type OutMessage struct {
 	Buttons [][]Button
 	// EditID, when set, is the platform id of the message to replace.
 	EditID string
+	// Ref names what the message is ("round/3/…" for a round's message);
+	// replies to it are matched through it.
+	Ref string
 }
 
 // Reply is the direct answer to an update: a message in the chat the update

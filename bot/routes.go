@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 
 	"github.com/samen-bot/samen/flows"
@@ -119,7 +120,8 @@ func (b *Bot) text(ctx context.Context, req *Request) (*flows.Message, error) {
 	case u.ReplyToBot && u.Attachment != "":
 		return nil, flows.Refuse(flows.ErrNeedText)
 	case u.ReplyToBot:
-		reply, err := b.run(ctx, req, req.Process, flows.GiveAnswer{Actor: req.Actor, Text: u.Text})
+		round := b.repliedRound(ctx, req)
+		reply, err := b.run(ctx, req, req.Process, flows.GiveAnswer{Actor: req.Actor, Round: round, Text: u.Text})
 		if ue, ok := flows.AsUserError(err); ok && ue.Line.Key == flows.ErrNoOpenRoundHere {
 			return nil, nil // a reply to one of our messages while no round is open
 		}
@@ -128,6 +130,27 @@ func (b *Bot) text(ctx context.Context, req *Request) (*flows.Message, error) {
 		return b.run(ctx, req, req.Process, flows.NoteReply{Actor: req.Actor})
 	}
 	return nil, nil
+}
+
+// repliedRound returns the number of the round whose message an update
+// replies to (0 if it is not a round's message, or unknown).
+func (b *Bot) repliedRound(ctx context.Context, req *Request) int {
+	if req.Update.ReplyToMessage == "" {
+		return 0
+	}
+	v, err := b.store.Index(ctx, messageKey(flows.ToChat(req.Update.Chat.ID), req.Update.ReplyToMessage))
+	if err != nil {
+		return 0
+	}
+	process, ref, _ := strings.Cut(v, " ")
+	var n int
+	if process != req.Process || !strings.HasPrefix(ref, "round/") {
+		return 0
+	}
+	if _, err := fmt.Sscanf(ref, "round/%d/", &n); err != nil {
+		return 0
+	}
+	return n
 }
 
 // start is /start: a welcome in a private chat (with the person's
@@ -241,5 +264,5 @@ func (b *Bot) lang(ctx context.Context, req *Request) (*flows.Message, error) {
 		return nil, err
 	}
 	req.Lang = lang
-	return &flows.Message{To: flows.ToUser(req.Update.User), Lines: []flows.Line{flows.L(flows.MsgLanguageSet)}}, nil
+	return &flows.Message{Private: true, Lines: []flows.Line{flows.L(flows.MsgLanguageSet)}}, nil
 }

@@ -32,7 +32,7 @@ func (e *RetryLater) Error() string { return fmt.Sprintf("retry after %v", e.Aft
 // SenderStore is what the sender needs from the store.
 type SenderStore interface {
 	Outbox
-	Index(ctx context.Context, key string) (string, error)
+	Indexes
 }
 
 // Sender sends each process's outbox, in order per chat, and marks each
@@ -120,6 +120,12 @@ func (s *Sender) sendBatch(ctx context.Context, process string, entries []flows.
 		if err := s.store.MarkSent(ctx, flows.Sent{Process: process, Seq: e.Seq, Ref: m.Ref, MessageID: id}); err != nil {
 			return done, fmt.Errorf("mark %s/%d sent: %w", process, e.Seq, err)
 		}
+		if m.Ref != "" && !m.Edit && id != "" {
+			// Replies name the platform's message; remember what it was.
+			if err := s.store.SetIndex(ctx, messageKey(m.To, id), process+" "+m.Ref); err != nil {
+				s.log.WarnContext(ctx, "remember sent message failed", "process", process, "err", err)
+			}
+		}
 		done++
 	}
 	return done, nil
@@ -140,7 +146,7 @@ func (s *Sender) deliver(ctx context.Context, process string, body outboxBody) (
 		return "", fmt.Errorf("no transport for %s: %w", flows.Platform(dest), ErrUndeliverable)
 	}
 	text, buttons := s.render.Message(&m, lang)
-	out := OutMessage{Chat: string(m.To.Chat), User: string(m.To.User), Text: text, Buttons: buttons}
+	out := OutMessage{Chat: string(m.To.Chat), User: string(m.To.User), Text: text, Buttons: buttons, Ref: m.Ref}
 	if m.Edit {
 		id, err := s.store.MessageRef(ctx, process, m.Ref)
 		switch {

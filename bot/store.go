@@ -59,3 +59,8 @@ func userProcessesKey(u flows.UserID) string { return "user:" + string(u) + ":pr
 func currentKey(u flows.UserID) string       { return "user:" + string(u) + ":current" }
 func langKey(u flows.UserID) string          { return "user:" + string(u) + ":lang" }
 func awaitKey(u flows.UserID) string         { return "await:" + string(u) }
+
+// messageKey names a message the bot sent, by where and its platform id. It
+// is written by the sender after delivery (a round's messages only), so a
+// reply to a round's message finds its round.
+func messageKey(d flows.Dest, id string) string { return "msg:" + d.Key() + ":" + id }

@@ -21,6 +21,9 @@ type Update struct {
 	// ReplyToBot and ReplyToOther say what the message replies to.
 	ReplyToBot   bool
 	ReplyToOther bool
+	// ReplyToMessage is the platform id of the bot's message replied to, so
+	// that an answer to a round's message finds that round, even closed.
+	ReplyToMessage string
 	// Button is a pressed button's intent, already decoded and verified by
 	// the adapter.
 	Button *flows.Intent

@@ -29,7 +29,7 @@ func (p *Process) participantIn(r *Round, u UserID) (*Member, error) {
 
 // roundFor finds the round an action is about: the one named, or the one
 // open in the actor's chat.
-func (p *Process) roundFor(n int, a Actor) (*Round, error) {
+func (p *Process) roundFor(n int, a Actor, closed MsgKey) (*Round, error) {
 	if n == 0 {
 		if r := p.OpenRoundIn(a.Chat.ID); r != nil {
 			return r, nil
@@ -44,7 +44,7 @@ func (p *Process) roundFor(n int, a Actor) (*Round, error) {
 		return nil, Refuse(ErrButtonExpired)
 	}
 	if !r.Open() {
-		return nil, Refuse(ErrRoundClosedAlready, "n", r.N, "kind", r.Def.Title)
+		return nil, Refuse(closed, "n", r.N, "kind", r.Def.Title)
 	}
 	return r, nil
 }
@@ -64,19 +64,21 @@ func (p *Process) onlyOpenRoundOf(u UserID) (*Round, error) {
 	return mine[0], nil
 }
 
-// standing is where a participant stands in a round: their membership and
-// their answer so far, named or anonymous (key and answer are zero if none).
+// standing is where a participant stands in a round: their membership,
+// their answer so far (named or anonymous) and whether they passed.
 type standing struct {
 	r         *Round
 	m         *Member
-	pseudonym string // the keyed hash for anonymous answers ("" if the round has none)
-	key       string
+	pseudonym string // the keyed hash for anonymous records ("" if the round has none)
+	key       string // the key of their answer, if any
 	answer    *Answer
+	passKey   string // where their pass is (or would be) stored
+	passed    bool
 }
 
 // standingIn finds the round an action is about and the actor's place in it.
-func (p *Process) standingIn(n int, a Actor, env Env) (standing, error) {
-	r, err := p.roundFor(n, a)
+func (p *Process) standingIn(n int, a Actor, env Env, closed MsgKey) (standing, error) {
+	r, err := p.roundFor(n, a, closed)
 	if err != nil {
 		return standing{}, err
 	}
@@ -89,6 +91,8 @@ func (p *Process) standingIn(n int, a Actor, env Env) (standing, error) {
 		st.pseudonym = env.pseudonym(p, r, a.User)
 	}
 	st.key, st.answer = r.answerOf(a.User, st.pseudonym)
+	st.passKey = r.passKey(a.User, st.pseudonym)
+	_, st.passed = r.Passes[st.passKey]
 	return st, nil
 }
 
@@ -106,6 +110,17 @@ func (b *builder) refreshProgress(r *Round, m *Member, env Env) {
 	})
 }
 
+// refreshChat edits the live progress line of the round open in chat, if
+// any: the number of members changed.
+func (b *builder) refreshChat(chat ChatID, env Env) {
+	b.sendAfter(func(q *Process) []Message {
+		if r := q.OpenRoundIn(chat); r != nil {
+			return []Message{q.roundMessage(r, chat, env, true)}
+		}
+		return nil
+	})
+}
+
 func withdrawButton(p *Process, r *Round) [][]Button {
 	return [][]Button{{{Label: L(BtnWithdraw), Intent: Intent{Do: DoWithdraw, Process: p.ID, Round: r.N}}}}
 }
@@ -120,11 +135,11 @@ type GiveAnswer struct {
 }
 
 func (c GiveAnswer) decide(p *Process, env Env) (*Decision, error) {
-	st, err := p.standingIn(c.Round, c.Actor, env)
+	st, err := p.standingIn(c.Round, c.Actor, env, ErrRoundClosedAlready)
 	if err != nil {
 		return nil, err
 	}
-	r, m, key, existing := st.r, st.m, st.key, st.answer
+	r, m := st.r, st.m
 	text := strings.TrimSpace(c.Text)
 	switch {
 	case text == "":
@@ -142,32 +157,31 @@ func (c GiveAnswer) decide(p *Process, env Env) (*Decision, error) {
 	if level != AnonNone && !c.Actor.Chat.Private {
 		return nil, Refuse(ErrAnswerPrivately)
 	}
+	edited := st.answer != nil
 	b := newBuilder(c.Actor.User, env)
 	b.d.Done = c.Actor.Chat.Private
 	if level == AnonFull {
 		// Nothing in this decision may name the actor: the event has no
-		// actor or time, the reply no destination.
-		switch {
-		case existing != nil && existing.Level != AnonFull:
+		// actor or time. It replaces their anonymous answer or their
+		// (pseudonymous) pass under the same key.
+		if edited && st.answer.Level != AnonFull {
 			return nil, Refuse(ErrWithdrawNamedFirst)
-		case r.Passed[c.Actor.User]:
-			return nil, Refuse(ErrPassedAlready)
 		}
-		b.anonymousEvent(&AnswerGiven{Round: r.N, Key: anonymousKey(st.pseudonym), Replaces: key,
-			Answer: Answer{Pseudonym: st.pseudonym, Group: m.Group, Text: text, Level: AnonFull, Edited: existing != nil}})
+		b.anonymousEvent(&AnswerGiven{Round: r.N, Key: anonymousKey(st.pseudonym), Replaces: st.key,
+			Answer: Answer{Pseudonym: st.pseudonym, Group: m.Group, Text: text, Level: AnonFull, Edited: edited}})
 		b.refreshProgress(r, m, env)
-		reply := here(L(receivedKey(existing != nil, true), "n", r.N, "kind", r.Def.Title))
+		reply := private(c.Actor, L(receivedKey(edited, true), "n", r.N, "kind", r.Def.Title))
 		reply.Buttons = withdrawButton(p, r)
 		b.reply(reply)
 		return b.decision(), nil
 	}
-	if existing != nil && existing.Level == AnonFull {
+	if edited && st.answer.Level == AnonFull {
 		return nil, Refuse(ErrAlreadyAnonymous)
 	}
-	b.event(&AnswerGiven{Round: r.N, Key: namedKey(c.Actor.User), Replaces: key,
-		Answer: Answer{Author: c.Actor.User, Name: m.Name, Group: m.Group, Text: text, Level: level, Edited: existing != nil}})
+	b.event(&AnswerGiven{Round: r.N, Key: namedKey(c.Actor.User), Replaces: st.key,
+		Answer: Answer{Author: c.Actor.User, Name: m.Name, Group: m.Group, Text: text, Level: level, Edited: edited}})
 	b.refreshProgress(r, m, env)
-	reply := private(c.Actor, L(receivedKey(existing != nil, level != AnonNone), "n", r.N, "kind", r.Def.Title))
+	reply := private(c.Actor, L(receivedKey(edited, level != AnonNone), "n", r.N, "kind", r.Def.Title))
 	reply.Buttons = withdrawButton(p, r)
 	b.reply(reply)
 	return b.decision(), nil
@@ -194,7 +208,7 @@ type StartPrivateAnswer struct {
 }
 
 func (c StartPrivateAnswer) decide(p *Process, env Env) (*Decision, error) {
-	st, err := p.standingIn(c.Round, c.Actor, env)
+	st, err := p.standingIn(c.Round, c.Actor, env, ErrRoundClosed)
 	if err != nil {
 		return nil, err
 	}
@@ -206,19 +220,19 @@ func (c StartPrivateAnswer) decide(p *Process, env Env) (*Decision, error) {
 	b := newBuilder(c.Actor.User, env)
 	b.d.Await = &Await{Process: p.ID, Round: r.N, Anonymous: anonymous}
 	lines := []Line{L(MsgRoundHeader, "n", r.N, "kind", r.Def.Title), p.promptLine(r)}
+	level := r.AnonymousLevel()
+	switch {
+	case anonymous && level == AnonFull && st.answer != nil && st.answer.Level != AnonFull:
+		// A named answer cannot turn anonymous in one step: that one event
+		// would tie the person to their anonymous answer. It is withdrawn
+		// now, and the person is told what others may still guess.
+		b.event(&AnswerWithdrawn{Round: r.N, Key: st.key})
+		b.refreshProgress(r, m, env)
+		lines = append(lines, L(MsgNamedWithdrawn))
+	case anonymous && st.passed:
+		lines = append(lines, L(MsgPassReplaced))
+	}
 	if anonymous {
-		level := r.AnonymousLevel()
-		// Switching to anonymous happens in two visible steps, never in
-		// one event that would tie the person to their anonymous answer.
-		if a := st.answer; a != nil && a.Level != AnonFull && level == AnonFull {
-			b.event(&AnswerWithdrawn{Round: r.N, Key: st.key})
-			b.refreshProgress(r, m, env)
-			lines = append(lines, L(MsgNamedWithdrawn))
-		}
-		if r.Passed[c.Actor.User] && level == AnonFull {
-			b.event(&PassWithdrawn{Round: r.N, User: c.Actor.User})
-			b.refreshProgress(r, m, env)
-		}
 		lines = append(lines, L(MsgSendAnonymous, "level", anonLevelKey(level)))
 	} else {
 		lines = append(lines, L(MsgSendPrivately))
@@ -227,60 +241,72 @@ func (c StartPrivateAnswer) decide(p *Process, env Env) (*Decision, error) {
 	return b.decision(), nil
 }
 
-// Pass is /pass or the pass button.
+// Pass is /pass or the pass button. In a round that offers anonymity a pass
+// is stored under the person's pseudonym, without actor or time, so that a
+// later anonymous answer can replace it in one anonymous step.
 type Pass struct {
 	Actor Actor
 	Round int
 }
 
 func (c Pass) decide(p *Process, env Env) (*Decision, error) {
-	st, err := p.standingIn(c.Round, c.Actor, env)
+	st, err := p.standingIn(c.Round, c.Actor, env, ErrRoundClosed)
 	if err != nil {
 		return nil, err
 	}
-	r, m, key, existing := st.r, st.m, st.key, st.answer
-	if r.Passed[c.Actor.User] {
+	r, m := st.r, st.m
+	if st.passed && st.answer == nil {
 		return replyOnly(private(c.Actor, L(MsgPassedAlready, "n", r.N))), nil
 	}
-	if existing != nil && existing.Level == AnonFull {
-		return nil, Refuse(ErrAlreadyAnonymous)
-	}
 	b := newBuilder(c.Actor.User, env)
-	b.event(&Passed{Round: r.N, User: c.Actor.User, Withdrawn: key})
-	b.refreshProgress(r, m, env)
-	if existing != nil {
-		b.reply(private(c.Actor, L(MsgPassedWithdrawn, "n", r.N)))
-	} else {
-		b.reply(private(c.Actor, L(MsgPassed, "n", r.N, "kind", r.Def.Title)))
+	reply := L(MsgPassed, "n", r.N, "kind", r.Def.Title)
+	if st.answer != nil {
+		reply = L(MsgPassedWithdrawn, "n", r.N)
 	}
+	ev := &Passed{Round: r.N, Key: st.passKey, Group: m.Group, Withdrawn: st.key}
+	switch {
+	case !r.Anonymous():
+		b.event(ev)
+	case st.answer != nil && st.answer.Level != AnonFull:
+		// Replacing a named answer with a pseudonymous pass in one event
+		// would tie the two.
+		return nil, Refuse(ErrWithdrawBeforePass)
+	default:
+		b.anonymousEvent(ev)
+	}
+	b.refreshProgress(r, m, env)
+	b.reply(private(c.Actor, reply))
 	return b.decision(), nil
 }
 
-// Withdraw is the button under an answer's confirmation: take it back.
+// Withdraw is the button under an answer's confirmation: take back one's
+// answer, or one's pass.
 type Withdraw struct {
 	Actor Actor
 	Round int
 }
 
 func (c Withdraw) decide(p *Process, env Env) (*Decision, error) {
-	st, err := p.standingIn(c.Round, c.Actor, env)
+	st, err := p.standingIn(c.Round, c.Actor, env, ErrRoundClosed)
 	if err != nil {
 		return nil, err
 	}
-	r, m, key, existing := st.r, st.m, st.key, st.answer
+	r, m := st.r, st.m
 	b := newBuilder(c.Actor.User, env)
+	// Anonymous records are withdrawn anonymously; named ones by name.
+	record := b.event
+	if strings.HasPrefix(st.key, "a:") || (st.answer == nil && strings.HasPrefix(st.passKey, "a:")) {
+		record = b.anonymousEvent
+	}
 	switch {
-	case existing == nil && r.Passed[c.Actor.User]:
-		b.event(&PassWithdrawn{Round: r.N, User: c.Actor.User})
-		b.reply(private(c.Actor, L(MsgPassUndone, "n", r.N)))
-	case existing == nil:
-		return replyOnly(private(c.Actor, L(MsgNothingToWithdraw, "n", r.N))), nil
-	case existing.Level == AnonFull:
-		b.anonymousEvent(&AnswerWithdrawn{Round: r.N, Key: key})
-		b.reply(here(L(MsgWithdrawn, "n", r.N)))
-	default:
-		b.event(&AnswerWithdrawn{Round: r.N, Key: key})
+	case st.answer != nil:
+		record(&AnswerWithdrawn{Round: r.N, Key: st.key})
 		b.reply(private(c.Actor, L(MsgWithdrawn, "n", r.N)))
+	case st.passed:
+		record(&PassWithdrawn{Round: r.N, Key: st.passKey})
+		b.reply(private(c.Actor, L(MsgPassUndone, "n", r.N)))
+	default:
+		return replyOnly(private(c.Actor, L(MsgNothingToWithdraw, "n", r.N))), nil
 	}
 	b.refreshProgress(r, m, env)
 	return b.decision(), nil

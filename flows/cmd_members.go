@@ -45,6 +45,7 @@ func (c Join) decide(p *Process, env Env) (*Decision, error) {
 		b := newBuilder(c.Actor.User, env)
 		b.event(&JointJoined{User: c.Actor.User})
 		b.reply(here(L(MsgJointWelcome, "name", m.Name, "group", p.Group(m.Group).Name)))
+		b.refreshChat(chat, env)
 		return b.decision(), nil
 	}
 	g := p.GroupByChat(chat)
@@ -89,6 +90,7 @@ func (c AcceptRules) decide(p *Process, env Env) (*Decision, error) {
 	b := newBuilder(c.Actor.User, env)
 	b.event(&MemberJoined{User: c.Actor.User, Group: g.ID, Name: name})
 	b.send(Message{To: ToChat(g.Chat), Lines: []Line{L(MsgWelcome, "name", name, "group", g.Name)}})
+	b.refreshChat(g.Chat, env)
 	b.reply(private(c.Actor, L(MsgJoined, "name", name, "group", g.Name, "title", p.Title)))
 	return b.decision(), nil
 }
@@ -109,15 +111,16 @@ func (c Leave) decide(p *Process, env Env) (*Decision, error) {
 		}
 		b.event(&JointLeft{User: c.Actor.User})
 		b.reply(here(L(MsgLeftJoint, "name", m.Name)))
+		b.refreshChat(p.Joint, env)
 		return b.decision(), nil
 	}
 	g := p.Group(m.Group)
 	b.event(&MemberLeft{User: c.Actor.User})
-	if c.Actor.Chat.ID == g.Chat {
-		b.reply(here(L(MsgMemberLeft, "name", m.Name), L(MsgLeft, "group", g.Name, "title", p.Title)))
-	} else {
-		b.reply(private(c.Actor, L(MsgLeft, "group", g.Name, "title", p.Title)))
-		b.send(Message{To: ToChat(g.Chat), Lines: []Line{L(MsgMemberLeft, "name", m.Name)}})
+	b.reply(private(c.Actor, L(MsgLeft, "group", g.Name, "title", p.Title)))
+	b.send(Message{To: ToChat(g.Chat), Lines: []Line{L(MsgMemberLeft, "name", m.Name)}})
+	b.refreshChat(g.Chat, env)
+	if m.Joint && p.Joint != "" {
+		b.refreshChat(p.Joint, env)
 	}
 	return b.decision(), nil
 }
@@ -142,6 +145,11 @@ func (c Rename) decide(p *Process, env Env) (*Decision, error) {
 	}
 	if name == m.Name {
 		return replyOnly(private(c.Actor, L(MsgRenamed, "name", name))), nil
+	}
+	for _, other := range p.MembersOf(m.Group) {
+		if other.User != m.User && strings.EqualFold(other.Name, name) {
+			return nil, Refuse(ErrNameTaken, "name", name)
+		}
 	}
 	b := newBuilder(c.Actor.User, env)
 	b.event(&MemberRenamed{User: c.Actor.User, Name: name})

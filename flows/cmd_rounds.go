@@ -10,15 +10,12 @@ import (
 
 const maxPromptRunes = 1000
 
-// Scope words in commands, with their Dutch equivalents.
-var scopeWords = map[string]string{
-	"here": ScopeHere, "hier": ScopeHere,
-	"all": ScopeAll, "alle": ScopeAll, "allen": ScopeAll, "iedereen": ScopeAll,
-	"joint": ScopeJoint, "kring": ScopeJoint, "samen": ScopeJoint,
-}
+// Scope words in commands: the command contract's English names only, so
+// that a prompt may begin with any Dutch word ("/round missing Iedereen …").
+var scopeWords = map[string]string{"here": ScopeHere, "all": ScopeAll, "joint": ScopeJoint}
 
-// ParseScope reads a scope word ("here", "all", "joint", or Dutch); ok is
-// false for any other word.
+// ParseScope reads a scope word (here, all or joint); ok is false for any
+// other word.
 func ParseScope(word string) (scope string, ok bool) {
 	scope, ok = scopeWords[strings.ToLower(word)]
 	return scope, ok
@@ -371,6 +368,13 @@ func (p *Process) close(b *builder, r *Round, reason string, env Env) {
 	case RelayAuto:
 		b.event(&SummaryRelayed{Round: n})
 		b.sendAfter(func(q *Process) []Message { return q.relay(q.Round(n), env) })
+		// Facilitators learn it went out; the one who closed it has the reply.
+		names, joint := p.targets(r)
+		for _, f := range p.FacilitatorIDs() {
+			if f != b.actor {
+				b.send(Message{To: ToUser(f), Lines: []Line{L(MsgAutoRelayed, "n", n, "kind", r.Def.Title, "targets", names, "joint", joint)}})
+			}
+		}
 		return
 	case RelayNone:
 		notice = MsgClosedFacilitatorsOnly

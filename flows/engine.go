@@ -47,16 +47,15 @@ type Decision struct {
 	Events []Event
 	// Messages go through the durable outbox, in order per chat.
 	Messages []Message
-	// Reply answers the actor at once (not through the outbox). A zero To
-	// means the chat the action came from.
+	// Reply answers the actor at once (not through the outbox): in the chat
+	// the action came from, or only to the actor (Private).
 	Reply *Message
 	// Await asks the caller to take the actor's next private text as an
 	// answer (after a button for a private or anonymous answer).
 	Await *Await
 	// Anonymous marks a decision whose actor must leave no trace: its events
 	// carry no actor and no time, its idempotency key must be stored only
-	// as a keyed hash, its Reply has no destination, and nothing may log who
-	// acted.
+	// as a keyed hash, and nothing may log who acted.
 	Anonymous bool
 	// Done ends an Await: the answer it waited for has arrived.
 	Done bool
@@ -143,8 +142,8 @@ func (b *builder) decision() *Decision { return &b.d }
 func replyOnly(m Message) *Decision { return &Decision{Reply: &m} }
 
 // private is a reply shown only to the actor.
-func private(actor Actor, lines ...Line) Message {
-	return Message{To: ToUser(actor.User), Lines: lines}
+func private(_ Actor, lines ...Line) Message {
+	return Message{Private: true, Lines: lines}
 }
 
 // here is a reply in the chat the action came from.

@@ -165,12 +165,41 @@ func TestAnswerLifecycle(t *testing.T) {
 	if a := r.Answers[namedKey("ann")]; a.Text != "tweede" || !a.Edited {
 		t.Errorf("edited answer %+v", a)
 	}
-	must(t, p, Pass{Actor: actor("ann", "ga", false)})
+	// In a round that offers anonymity a pass is pseudonymous, so it cannot
+	// replace a named answer in one step.
+	if _, err := Execute(p, Pass{Actor: actor("ann", "ga", false)}, env, "p1"); err == nil {
+		t.Fatal("a pseudonymous pass replaced a named answer in one event")
+	}
+	must(t, p, Withdraw{Actor: actor("ann", "ann", true), Round: 1})
+	d := must(t, p, Pass{Actor: actor("ann", "ga", false)})
+	if !d.Anonymous || d.Events[0].Actor != "" {
+		t.Errorf("a pass in a round with anonymity was recorded with its actor: %+v", d.Events[0])
+	}
 	if got := progress(); got.Answered != 0 || got.Passed != 1 {
-		t.Errorf("after passing over an answer: %+v, want 0 answered, 1 passed", got)
+		t.Errorf("after passing: %+v, want 0 answered, 1 passed", got)
+	}
+	// Pass, then answer anonymously: one anonymous event replaces the pass.
+	d = must(t, p, GiveAnswer{Actor: actor("ann", "ann", true), Round: 1, Text: "toch iets", Anonymous: true})
+	if len(d.Events) != 1 || !d.Anonymous {
+		t.Errorf("pass → anonymous answer took %d events (anonymous=%v)", len(d.Events), d.Anonymous)
+	}
+	if got := progress(); got.Answered != 1 || got.Passed != 0 {
+		t.Errorf("after answering over a pass: %+v, want 1 answered, 0 passed", got)
+	}
+	must(t, p, Withdraw{Actor: actor("ann", "ann", true), Round: 1})
+	must(t, p, Pass{Actor: actor("ann", "ga", false)})
+	// Pass, then answer by name: the named answer counts, the pseudonymous
+	// pass no longer does (it could not be cleared without tying the two).
+	must(t, p, GiveAnswer{Actor: actor("ann", "ga", false), Text: "met naam"})
+	if got := progress(); got.Answered != 1 || got.Passed != 0 {
+		t.Errorf("after a named answer over a pass: %+v, want 1 answered, 0 passed", got)
+	}
+	must(t, p, Withdraw{Actor: actor("ann", "ann", true), Round: 1})
+	if got := progress(); got.Answered != 0 || got.Passed != 1 {
+		t.Errorf("after withdrawing the named answer: %+v, want the pass back", got)
 	}
 	must(t, p, StartPrivateAnswer{Actor: actor("bob", "ga", false), Round: 1, Anonymous: true})
-	d := must(t, p, GiveAnswer{Actor: actor("bob", "bob", true), Round: 1, Text: "anoniem", Anonymous: true})
+	d = must(t, p, GiveAnswer{Actor: actor("bob", "bob", true), Round: 1, Text: "anoniem", Anonymous: true})
 	if !d.Anonymous || d.Events[0].Actor != "" || !d.Events[0].At.IsZero() || d.Reply.To != (Dest{}) {
 		t.Errorf("anonymous answer decision %+v leaves a trace", d)
 	}
@@ -304,5 +333,26 @@ func TestUnknownEventTypeIsAnError(t *testing.T) {
 	}
 	if errors.Is(err, ErrNotFound) {
 		t.Fatal("unexpected sentinel")
+	}
+}
+
+// A member who moves to another group mid-round counts in the group they are
+// in now: their answer, given in the old group, no longer counts there.
+func TestMovingGroupMidRound(t *testing.T) {
+	p := fixture(t)
+	env := testEnv(t0)
+	must(t, p, OpenRound{Actor: actor("fay", "ga", false), Kind: "intro", Scope: ScopeAll})
+	must(t, p, GiveAnswer{Actor: actor("ann", "ga", false), Text: "Ann uit A"})
+	must(t, p, Leave{Actor: actor("ann", "ga", false)})
+	must(t, p, AcceptRules{Actor: actor("ann", "gb", false), Group: "g2"})
+	got := p.Progress(p.Round(1), env)
+	want := []Progress{{Group: "g1", Members: 1}, {Group: "g2", Members: 2}}
+	if len(got) != 2 || got[0] != want[0] || got[1] != want[1] {
+		t.Fatalf("progress %+v, want %+v", got, want)
+	}
+	for _, line := range p.summary(p.Round(1), env, false) {
+		if line.Params["text"].Text == "Ann uit A" {
+			t.Errorf("the summary still shows the answer given in the group she left")
+		}
 	}
 }

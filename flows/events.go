@@ -281,7 +281,7 @@ type RoundOpened struct {
 func (ev *RoundOpened) apply(p *Process, _ *Event) {
 	r := *ev.Round
 	r.Answers = map[string]*Answer{}
-	r.Passed = map[UserID]bool{}
+	r.Passes = map[string]GroupID{}
 	p.Rounds = append(p.Rounds, &r)
 }
 
@@ -301,9 +301,7 @@ func (ev *AnswerGiven) apply(p *Process, _ *Event) {
 	}
 	a := ev.Answer
 	r.Answers[ev.Key] = &a
-	if a.Author != "" {
-		delete(r.Passed, a.Author)
-	}
+	delete(r.Passes, ev.Key)
 }
 
 // AnswerWithdrawn removes an answer from a round.
@@ -314,12 +312,14 @@ type AnswerWithdrawn struct {
 
 func (ev *AnswerWithdrawn) apply(p *Process, _ *Event) { delete(p.Round(ev.Round).Answers, ev.Key) }
 
-// Passed records that User passes in Round (withdrawing an answer if
-// Withdrawn names one).
+// Passed records a pass in Round under Key (the person's, or in a round
+// that offers anonymity their pseudonym: then the event has no actor),
+// replacing the answer under Withdrawn if any.
 type Passed struct {
-	Round     int    `json:"round"`
-	User      UserID `json:"user"`
-	Withdrawn string `json:"withdrawn,omitempty"`
+	Round     int     `json:"round"`
+	Key       string  `json:"key"`
+	Group     GroupID `json:"group"`
+	Withdrawn string  `json:"withdrawn,omitempty"`
 }
 
 func (ev *Passed) apply(p *Process, _ *Event) {
@@ -327,18 +327,18 @@ func (ev *Passed) apply(p *Process, _ *Event) {
 	if ev.Withdrawn != "" {
 		delete(r.Answers, ev.Withdrawn)
 	}
-	r.Passed[ev.User] = true
+	r.Passes[ev.Key] = ev.Group
 }
 
-// PassWithdrawn records that User no longer passes in Round.
+// PassWithdrawn removes the pass under Key from Round.
 type PassWithdrawn struct {
 	Round int    `json:"round"`
-	User  UserID `json:"user"`
+	Key   string `json:"key"`
 }
 
 func (*PassWithdrawn) EventType() string { return "pass_withdrawn" }
 func (ev *PassWithdrawn) apply(p *Process, _ *Event) {
-	delete(p.Round(ev.Round).Passed, ev.User)
+	delete(p.Round(ev.Round).Passes, ev.Key)
 }
 
 // ReminderSent records that the round's reminder number N went out.

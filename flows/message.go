@@ -19,6 +19,10 @@ type Message struct {
 	// (the live progress line of a round).
 	Ref  string `json:"ref,omitempty"`
 	Edit bool   `json:"edit,omitempty"`
+	// Private marks a reply only the actor sees (a private chat, an
+	// ephemeral message). A reply names no one: it goes to whoever acted,
+	// so even the reply to an anonymous answer can be stored with it.
+	Private bool `json:"private,omitempty"`
 }
 
 // Dest is a chat, or a person reached in their private chat with the bot.

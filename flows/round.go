@@ -23,8 +23,11 @@ type Round struct {
 	// Seed orders the anonymous answers in the summary.
 	Seed int64 `json:"seed"`
 
+	// Answers and Passes are keyed by participant: "u:<user>", or in a
+	// round that offers anonymity "a:<pseudonym>" for everything but answers
+	// given with a name. A pass records the group it was given in.
 	Answers map[string]*Answer `json:"answers,omitempty"`
-	Passed  map[UserID]bool    `json:"passed,omitempty"`
+	Passes  map[string]GroupID `json:"passes,omitempty"`
 	// Departures counts members in scope who left while the round was open.
 	// While it is zero every stored answer is a current member's.
 	Departures int `json:"departures,omitempty"`
@@ -97,35 +100,80 @@ type Progress struct {
 // Waiting is how many members have neither answered nor passed.
 func (g Progress) Waiting() int { return g.Members - g.Answered - g.Passed }
 
-// Answers returns the answers in r that count: those of people who are still
-// taking part. What someone said stays in the log when they leave, but an
-// open round counts and summarises only current participants. For anonymous
-// answers that takes the keyed hash of every participant, so it is done only
-// when someone left during the round.
+// passKey is the key u's pass is stored under: pseudonymous in a round that
+// offers anonymity, so that passing and then answering anonymously never
+// puts the person's id next to their anonymous answer.
+func (r *Round) passKey(u UserID, pseud string) string {
+	if r.Anonymous() {
+		return anonymousKey(pseud)
+	}
+	return namedKey(u)
+}
+
+// tally returns the answers and passes that count: those of people still
+// taking part, each in the group they are in now. What someone said stays
+// in the log when they leave or move, but an open round counts and
+// summarises only current participants. Matching anonymous records to
+// people takes the keyed hash of each, so it is done only when needed:
+// when someone left during the round, and for passes of people who later
+// answered by name (their pseudonymous pass could not be cleared without
+// tying the two).
+func (p *Process) tally(r *Round, env Env) (map[string]*Answer, map[string]GroupID) {
+	answers, passes := r.Answers, r.Passes
+	if r.Departures > 0 {
+		current := map[string]GroupID{}
+		for _, m := range p.Participants(r) {
+			current[namedKey(m.User)] = m.Group
+			if r.Anonymous() {
+				current[anonymousKey(env.pseudonym(p, r, m.User))] = m.Group
+			}
+		}
+		answers = make(map[string]*Answer, len(r.Answers))
+		for k, a := range r.Answers {
+			if g, ok := current[k]; ok && g == a.Group {
+				answers[k] = a
+			}
+		}
+		passes = make(map[string]GroupID, len(r.Passes))
+		for k, pg := range r.Passes {
+			if g, ok := current[k]; ok && g == pg {
+				passes[k] = pg
+			}
+		}
+	}
+	if r.Anonymous() && len(passes) > 0 {
+		var superseded []string
+		for _, a := range answers {
+			if a.Author != "" {
+				if k := anonymousKey(env.pseudonym(p, r, a.Author)); passes[k] != "" {
+					superseded = append(superseded, k)
+				}
+			}
+		}
+		if len(superseded) > 0 {
+			kept := make(map[string]GroupID, len(passes))
+			for k, g := range passes {
+				kept[k] = g
+			}
+			for _, k := range superseded {
+				delete(kept, k)
+			}
+			passes = kept
+		}
+	}
+	return answers, passes
+}
+
+// Answers returns the answers in r that count (see tally).
 func (p *Process) Answers(r *Round, env Env) map[string]*Answer {
-	if r.Departures == 0 {
-		return r.Answers
-	}
-	current := map[string]bool{}
-	for _, m := range p.Participants(r) {
-		current[namedKey(m.User)] = true
-		if r.Anonymous() {
-			current[anonymousKey(env.pseudonym(p, r, m.User))] = true
-		}
-	}
-	out := make(map[string]*Answer, len(r.Answers))
-	for k, a := range r.Answers {
-		if current[k] {
-			out[k] = a
-		}
-	}
-	return out
+	answers, _ := p.tally(r, env)
+	return answers
 }
 
 // Progress returns the progress of each group taking part in r, in the
 // process's group order, counting current participants only.
 func (p *Process) Progress(r *Round, env Env) []Progress {
-	answers := p.Answers(r, env)
+	answers, passes := p.tally(r, env)
 	var out []Progress
 	for _, g := range p.Groups {
 		if !r.Joint && !slices.Contains(r.Groups, g.ID) {
@@ -133,16 +181,8 @@ func (p *Process) Progress(r *Round, env Env) []Progress {
 		}
 		pr := Progress{Group: g.ID}
 		for _, m := range p.MembersOf(g.ID) {
-			if r.Joint && !m.Joint {
-				continue
-			}
-			pr.Members++
-			if r.Passed[m.User] {
-				if passedCountsAsAnswered {
-					pr.Answered++
-				} else {
-					pr.Passed++
-				}
+			if !r.Joint || m.Joint {
+				pr.Members++
 			}
 		}
 		for _, a := range answers {
@@ -150,10 +190,41 @@ func (p *Process) Progress(r *Round, env Env) []Progress {
 				pr.Answered++
 			}
 		}
+		for _, pg := range passes {
+			if pg == g.ID {
+				if passedCountsAsAnswered {
+					pr.Answered++
+				} else {
+					pr.Passed++
+				}
+			}
+		}
 		if r.Joint && pr.Members == 0 {
 			continue
 		}
 		out = append(out, pr)
+	}
+	return out
+}
+
+// waiting returns the participants of r who have neither answered nor passed.
+func (p *Process) waiting(r *Round, env Env) []*Member {
+	answers, passes := p.tally(r, env)
+	var out []*Member
+	for _, m := range p.Participants(r) {
+		keys := []string{namedKey(m.User)}
+		if r.Anonymous() {
+			keys = append(keys, anonymousKey(env.pseudonym(p, r, m.User)))
+		}
+		done := false
+		for _, k := range keys {
+			if answers[k] != nil || passes[k] != "" {
+				done = true
+			}
+		}
+		if !done {
+			out = append(out, m)
+		}
 	}
 	return out
 }

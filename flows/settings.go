@@ -16,7 +16,6 @@ const (
 	SetTemplate   = "template"
 	SetTitle      = "title"
 	SetLanguage   = "language"
-	SetTone       = "tone"
 	SetKaders     = "kaders"
 	SetRules      = "rules"
 	SetCommitment = "commitment"
@@ -24,13 +23,12 @@ const (
 	SetSilence    = "silence"
 	SetTimeZone   = "timezone"
 	SetQuietHours = "quiet_hours"
-	SetEvaluation = "evaluation"
 )
 
 // SettingKeys lists the keys /set accepts, in the order /settings shows them.
 var SettingKeys = []string{
-	SetTitle, SetTemplate, SetLanguage, SetTone, SetKaders, SetRules, SetCommitment,
-	SetQuorum, SetSilence, SetTimeZone, SetQuietHours, SetEvaluation,
+	SetTitle, SetTemplate, SetLanguage, SetKaders, SetRules, SetCommitment,
+	SetQuorum, SetSilence, SetTimeZone, SetQuietHours,
 }
 
 // Fallbacks when neither the process nor its template says otherwise.
@@ -44,9 +42,6 @@ const (
 func (p *Process) Language() string {
 	return cmp.Or(p.Set[SetLanguage], p.Template.Settings.Language, DefaultLanguage)
 }
-
-// Tone is how the bot addresses people: "je" or "u".
-func (p *Process) Tone() string { return cmp.Or(p.Set[SetTone], p.Template.Settings.Tone, ToneJe) }
 
 // TimeZone is the IANA zone deadlines and quiet hours are read in.
 func (p *Process) TimeZone() string {
@@ -112,8 +107,6 @@ func (p *Process) SettingValue(key string) (string, bool) {
 		return p.Template.Name, true
 	case SetLanguage:
 		return p.Language(), explicit
-	case SetTone:
-		return p.Tone(), explicit
 	case SetKaders, SetRules, SetCommitment:
 		return p.SettingText(key, p.Language()), explicit
 	case SetQuorum:
@@ -148,12 +141,6 @@ func normalizeSetting(key, value string, env Env) (string, error) {
 			return "", Refuse(ErrSetLanguage)
 		}
 		return v, nil
-	case SetTone:
-		v := strings.ToLower(value)
-		if !slices.Contains(tones, v) {
-			return "", Refuse(ErrSetTone)
-		}
-		return v, nil
 	case SetKaders, SetRules, SetCommitment:
 		if len([]rune(value)) > maxSettingTextRunes {
 			return "", Refuse(ErrSetTooLong, "max", maxSettingTextRunes)
@@ -182,12 +169,6 @@ func normalizeSetting(key, value string, env Env) (string, error) {
 			return "", Refuse(ErrSetQuietHours)
 		}
 		return q.String(), nil
-	case SetEvaluation:
-		d, err := parseDate(value)
-		if err != nil {
-			return "", Refuse(ErrSetEvaluation)
-		}
-		return d.Format(time.DateOnly), nil
 	}
 	return "", Refuse(ErrSetUnknownKey, "key", key, "keys", strings.Join(SettingKeys, ", "))
 }
@@ -235,15 +216,6 @@ func parseQuorum(v string) (share float64, min int, err error) {
 
 func formatQuorum(share float64, min int) string {
 	return fmt.Sprintf("%s%% %d", strconv.FormatFloat(math.Round(share*1000)/10, 'f', -1, 64), min)
-}
-
-func parseDate(v string) (time.Time, error) {
-	for _, layout := range []string{time.DateOnly, "2-1-2006", "2/1/2006"} {
-		if d, err := time.Parse(layout, v); err == nil {
-			return d, nil
-		}
-	}
-	return time.Time{}, fmt.Errorf("date %q", v)
 }
 
 // QuietHours is a daily span, in the process's time zone, without reminders.

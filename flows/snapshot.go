@@ -42,8 +42,8 @@ func (p *Process) normalize() {
 		if r.Answers == nil {
 			r.Answers = map[string]*Answer{}
 		}
-		if r.Passed == nil {
-			r.Passed = map[UserID]bool{}
+		if r.Passes == nil {
+			r.Passes = map[string]GroupID{}
 		}
 	}
 }

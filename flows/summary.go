@@ -30,7 +30,7 @@ func (p *Process) summary(r *Round, env Env, forFacilitators bool) []Line {
 			}
 		}
 		slices.SortStableFunc(named, func(a, b *Answer) int {
-			return cmp.Or(strings.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)), strings.Compare(string(a.Author), string(b.Author)))
+			return cmp.Or(strings.Compare(strings.ToLower(p.shownName(a)), strings.ToLower(p.shownName(b))), strings.Compare(string(a.Author), string(b.Author)))
 		})
 		// The map order of anonymous answers is by pseudonym: already
 		// meaningless, but shuffle so the order depends on nothing stored
@@ -39,9 +39,9 @@ func (p *Process) summary(r *Round, env Env, forFacilitators bool) []Line {
 		rng.Shuffle(len(anonymous), func(i, j int) { anonymous[i], anonymous[j] = anonymous[j], anonymous[i] })
 		for _, a := range named {
 			if a.Level == AnonFacilitators {
-				lines = append(lines, L(MsgSummaryAnswerHidden, "name", a.Name, "text", a.Text))
+				lines = append(lines, L(MsgSummaryAnswerHidden, "name", p.shownName(a), "text", a.Text))
 			} else {
-				lines = append(lines, L(MsgSummaryAnswer, "name", a.Name, "text", a.Text))
+				lines = append(lines, L(MsgSummaryAnswer, "name", p.shownName(a), "text", a.Text))
 			}
 		}
 		for _, a := range anonymous {
@@ -52,4 +52,13 @@ func (p *Process) summary(r *Round, env Env, forFacilitators bool) []Line {
 		}
 	}
 	return lines
+}
+
+// shownName is the name an answer is shown under: the author's current
+// name (an alias chosen later counts), or the name they had when answering.
+func (p *Process) shownName(a *Answer) string {
+	if m := p.Members[a.Author]; m != nil {
+		return m.Name
+	}
+	return a.Name
 }

@@ -29,7 +29,6 @@ type Template struct {
 // TemplateSettings are the defaults of a process's settings.
 type TemplateSettings struct {
 	Language    string   `toml:"language" json:"language,omitempty"`
-	Tone        string   `toml:"tone" json:"tone,omitempty"`
 	Kaders      Text     `toml:"kaders" json:"kaders,omitempty"`
 	Rules       Text     `toml:"rules" json:"rules,omitempty"`
 	Commitment  Text     `toml:"commitment" json:"commitment,omitempty"`
@@ -96,9 +95,6 @@ const (
 
 	SilenceNoConsent = "no-consent"
 	SilenceConsent   = "consent"
-
-	ToneJe = "je"
-	ToneU  = "u"
 )
 
 var (
@@ -107,7 +103,6 @@ var (
 	relays      = []string{RelayApprove, RelayAuto, RelayNone}
 	shares      = []string{ShareScope, ShareAll}
 	silences    = []string{SilenceNoConsent, SilenceConsent}
-	tones       = []string{ToneJe, ToneU}
 	showable    = []string{"kaders", "rules", "commitment"}
 	maxDuration = 366 * 24 * time.Hour
 )
@@ -191,7 +186,6 @@ func (t *Template) check(report func(key, format string, args ...any), validZone
 	requireLanguages(report, "title", t.Title, "title")
 	s := t.Settings
 	oneOf(report, "settings.language", s.Language, Languages, true)
-	oneOf(report, "settings.tone", s.Tone, tones, true)
 	oneOf(report, "settings.silence", s.Silence, silences, true)
 	if s.QuorumShare != nil && (*s.QuorumShare <= 0 || *s.QuorumShare > 1) {
 		report("settings.quorum_share", "quorum_share must be more than 0 and at most 1 (0.6 means 60%%), not %v", *s.QuorumShare)

@@ -110,18 +110,14 @@ func (p *Process) remind(b *builder, r *Round, env Env) {
 		lines = append(lines, progressLine(pr))
 		b.send(Message{To: ToChat(chat), Lines: lines})
 	}
-	for _, m := range p.Participants(r) {
-		if r.Passed[m.User] {
-			continue
+	for _, m := range p.waiting(r, env) {
+		var where Line
+		if r.Joint {
+			where = L(MsgNudgeJoint, "n", r.N, "kind", r.Def.Title)
+		} else {
+			where = L(MsgNudge, "n", r.N, "kind", r.Def.Title, "group", p.Group(m.Group).Name)
 		}
-		pseud := ""
-		if r.Anonymous() {
-			pseud = env.pseudonym(p, r, m.User)
-		}
-		if _, a := r.answerOf(m.User, pseud); a != nil {
-			continue
-		}
-		nudge := Message{To: ToUser(m.User), Lines: []Line{L(MsgNudge, "n", r.N, "kind", r.Def.Title, "group", p.Group(m.Group).Name)}}
+		nudge := Message{To: ToUser(m.User), Lines: []Line{where}}
 		if !r.Deadline.IsZero() {
 			nudge.Lines = append(nudge.Lines, L(MsgRoundDeadline, "deadline", Zoned{r.Deadline, p.TimeZone()}))
 		}
