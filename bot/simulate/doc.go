@@ -14,11 +14,13 @@
 //
 //	ilse in bewoners: /new Opvang Dorpsstraat a message in a group chat
 //	ilse: /status                             a message in ilse's private chat with the bot
-//	wim in bewoners replies: Ik woon hier…    a reply to the bot's message (an answer)
+//	wim in bewoners replies: Ik woon hier…    a reply to the newest round message there (an answer)
+//	wim in bewoners replies to #12: Ja        a reply to bot message #12
 //	wim in bewoners edits: Ik woon hier…      an edited reply
 //	wim in bewoners replies to henk: Klopt    a reply to another person's message
 //	wim in bewoners sends photo               non-text content (photo, voice, sticker)
 //	wim in bewoners replies with voice        non-text content as a reply to the bot
+//	sara sends voice                          non-text content in sara's private chat
 //	wim presses "Ik pas" in bewoners          a button on the newest message there that has it
 //	sara presses "Intrekken"                  a button in sara's private chat
 //	at +24h                                   move the clock (or: at 2026-03-05 09:00) and run timers

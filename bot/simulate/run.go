@@ -123,6 +123,7 @@ func (s *simulator) expand(text string) string {
 type message struct {
 	id      int
 	place   string
+	ref     string
 	lines   []string
 	buttons [][]bot.Button
 }
@@ -157,7 +158,7 @@ func (s *simulator) step(ctx context.Context, st step) error {
 			if reply.Private {
 				place = "@" + st.person
 			}
-			s.show(place, 0, reply.Text, reply.Buttons)
+			s.show(place, 0, "", reply.Text, reply.Buttons)
 		}
 		if strings.HasPrefix(u.Text, "/new") {
 			if id, err := s.bot.CurrentProcess(ctx, u.User); err == nil {
@@ -257,21 +258,50 @@ func (s *simulator) update(st step) (*bot.Update, error) {
 	u.Text, u.Edited, u.Attachment = s.expand(st.text), st.edited, st.attach
 	u.ReplyToBot = st.replyTo == "bot"
 	u.ReplyToOther = st.replyTo != "" && st.replyTo != "bot"
+	if u.ReplyToBot {
+		id := st.replyID
+		if id == 0 {
+			id = s.newestRoundMessage(place)
+		}
+		if m := s.messages[id]; m == nil || m.place != place {
+			return nil, fmt.Errorf("%s cannot reply to #%d: it is not a bot message in %s", st.person, id, placeName(place))
+		}
+		u.ReplyToMessage = strconv.Itoa(id)
+	}
 	what := u.Text
 	switch {
 	case st.attach != "" && u.ReplyToBot:
-		what = "↩ (" + st.attach + ")"
+		what = "↩#" + u.ReplyToMessage + " (" + st.attach + ")"
 	case st.attach != "":
 		what = "(" + st.attach + ")"
 	case st.edited:
 		what = "✎ " + what
 	case u.ReplyToBot:
-		what = "↩ " + what
+		what = "↩#" + u.ReplyToMessage + " " + what
 	case u.ReplyToOther:
 		what = "↩" + s.script.people[st.replyTo] + " " + what
 	}
 	s.printf("[%s] %s: %s\n", placeName(place), name, what)
 	return u, nil
+}
+
+// newestRoundMessage is what "replies" answers: the newest round message in
+// place (the newest bot message if there is none).
+func (s *simulator) newestRoundMessage(place string) int {
+	newest := 0
+	for id := s.nextID; id > 0; id-- {
+		m := s.messages[id]
+		if m == nil || m.place != place {
+			continue
+		}
+		if strings.HasPrefix(m.ref, "round/") {
+			return id
+		}
+		if newest == 0 {
+			newest = id
+		}
+	}
+	return newest
 }
 
 // findButton finds the newest message in place with a button labelled label.
@@ -303,16 +333,16 @@ func (s *simulator) Deliver(_ context.Context, m bot.OutMessage) (string, error)
 		if err != nil || s.messages[id] == nil {
 			return "", fmt.Errorf("edit of unknown message %q: %w", m.EditID, bot.ErrUndeliverable)
 		}
-		s.show(place, id, m.Text, m.Buttons)
+		s.show(place, id, m.Ref, m.Text, m.Buttons)
 		return m.EditID, nil
 	}
-	return strconv.Itoa(s.show(place, 0, m.Text, m.Buttons)), nil
+	return strconv.Itoa(s.show(place, 0, m.Ref, m.Text, m.Buttons)), nil
 }
 
 // show prints a bot message (a new one, or an edit of message id) and
 // remembers its buttons. An edit prints only the lines that changed, so a
 // live progress line reads as one line in the transcript.
-func (s *simulator) show(place string, id int, text bot.Rich, buttons [][]bot.Button) int {
+func (s *simulator) show(place string, id int, ref string, text bot.Rich, buttons [][]bot.Button) int {
 	body := richText(text)
 	lines := strings.Split(body, "\n")
 	prev := s.messages[id]
@@ -331,7 +361,7 @@ func (s *simulator) show(place string, id int, text bot.Rich, buttons [][]bot.Bu
 			s.printButtons(buttons)
 		}
 	}
-	s.messages[id] = &message{id: id, place: place, lines: lines, buttons: buttons}
+	s.messages[id] = &message{id: id, place: place, ref: ref, lines: lines, buttons: buttons}
 	if code := facilitatorCodePattern.FindString(body); code != "" {
 		s.vars["$FCODE"] = code
 	}

@@ -16,6 +16,7 @@ type step struct {
 	chat    string // where (a chat name, or "" for the person's private chat)
 	text    string // message text, button label or expected substring
 	replyTo string // "bot", or the person replied to; "" for none
+	replyID int    // the bot message replied to (#N), 0 for the newest round message
 	edited  bool
 	attach  string
 
@@ -186,6 +187,13 @@ func (s *script) parseAction(person, rest string) (step, error) {
 		st.kind, st.text = stepMessage, strings.TrimSpace(rest)
 		return st, nil
 	}
+	if what, ok := strings.CutPrefix(rest, "sends "); ok {
+		st.kind, st.attach = stepMessage, strings.TrimSpace(what)
+		if st.attach == "" || strings.ContainsAny(st.attach, " :") {
+			return st, fmt.Errorf("write: %s sends <photo|voice|sticker>", person)
+		}
+		return st, nil
+	}
 	if label, ok := strings.CutPrefix(rest, "presses "); ok {
 		st.kind = stepPress
 		label = strings.TrimSpace(label)
@@ -228,6 +236,12 @@ func (s *script) parseAction(person, rest string) (step, error) {
 		st.replyTo = "bot"
 	case len(verb) == 1 && verb[0] == "edits":
 		st.replyTo, st.edited = "bot", true
+	case len(verb) == 3 && verb[0] == "replies" && verb[1] == "to" && strings.HasPrefix(verb[2], "#"):
+		n, err := strconv.Atoi(verb[2][1:])
+		if err != nil || n < 1 {
+			return st, fmt.Errorf("reply to which message? write: replies to #12")
+		}
+		st.replyTo, st.replyID = "bot", n
 	case len(verb) == 3 && verb[0] == "replies" && verb[1] == "to":
 		if _, ok := s.people[verb[2]]; !ok {
 			return st, fmt.Errorf("unknown person %q", verb[2])
