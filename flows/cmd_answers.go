@@ -170,7 +170,7 @@ func (c GiveAnswer) decide(p *Process, env Env) (*Decision, error) {
 		b.anonymousEvent(&AnswerGiven{Round: r.N, Key: anonymousKey(st.pseudonym), Replaces: st.key,
 			Answer: Answer{Pseudonym: st.pseudonym, Group: m.Group, Text: text, Level: AnonFull, Edited: edited}})
 		b.refreshProgress(r, m, env)
-		reply := private(c.Actor, L(receivedKey(edited, true), "n", r.N, "kind", r.Def.Title))
+		reply := private(L(receivedKey(edited, true), "n", r.N, "kind", r.Def.Title))
 		reply.Buttons = withdrawButton(p, r)
 		b.reply(reply)
 		return b.decision(), nil
@@ -181,7 +181,7 @@ func (c GiveAnswer) decide(p *Process, env Env) (*Decision, error) {
 	b.event(&AnswerGiven{Round: r.N, Key: namedKey(c.Actor.User), Replaces: st.key,
 		Answer: Answer{Author: c.Actor.User, Name: m.Name, Group: m.Group, Text: text, Level: level, Edited: edited}})
 	b.refreshProgress(r, m, env)
-	reply := private(c.Actor, L(receivedKey(edited, level != AnonNone), "n", r.N, "kind", r.Def.Title))
+	reply := private(L(receivedKey(edited, level != AnonNone), "n", r.N, "kind", r.Def.Title))
 	reply.Buttons = withdrawButton(p, r)
 	b.reply(reply)
 	return b.decision(), nil
@@ -237,7 +237,7 @@ func (c StartPrivateAnswer) decide(p *Process, env Env) (*Decision, error) {
 	} else {
 		lines = append(lines, L(MsgSendPrivately))
 	}
-	b.reply(private(c.Actor, lines...))
+	b.reply(private(lines...))
 	return b.decision(), nil
 }
 
@@ -256,7 +256,7 @@ func (c Pass) decide(p *Process, env Env) (*Decision, error) {
 	}
 	r, m := st.r, st.m
 	if st.passed && st.answer == nil {
-		return replyOnly(private(c.Actor, L(MsgPassedAlready, "n", r.N))), nil
+		return replyOnly(private(L(MsgPassedAlready, "n", r.N))), nil
 	}
 	b := newBuilder(c.Actor.User, env)
 	reply := L(MsgPassed, "n", r.N, "kind", r.Def.Title)
@@ -275,7 +275,7 @@ func (c Pass) decide(p *Process, env Env) (*Decision, error) {
 		b.anonymousEvent(ev)
 	}
 	b.refreshProgress(r, m, env)
-	b.reply(private(c.Actor, reply))
+	b.reply(private(reply))
 	return b.decision(), nil
 }
 
@@ -301,12 +301,12 @@ func (c Withdraw) decide(p *Process, env Env) (*Decision, error) {
 	switch {
 	case st.answer != nil:
 		record(&AnswerWithdrawn{Round: r.N, Key: st.key})
-		b.reply(private(c.Actor, L(MsgWithdrawn, "n", r.N)))
+		b.reply(private(L(MsgWithdrawn, "n", r.N)))
 	case st.passed:
 		record(&PassWithdrawn{Round: r.N, Key: st.passKey})
-		b.reply(private(c.Actor, L(MsgPassUndone, "n", r.N)))
+		b.reply(private(L(MsgPassUndone, "n", r.N)))
 	default:
-		return replyOnly(private(c.Actor, L(MsgNothingToWithdraw, "n", r.N))), nil
+		return replyOnly(private(L(MsgNothingToWithdraw, "n", r.N))), nil
 	}
 	b.refreshProgress(r, m, env)
 	return b.decision(), nil
@@ -319,7 +319,7 @@ type NoteReply struct{ Actor Actor }
 
 func (c NoteReply) decide(p *Process, _ Env) (*Decision, error) {
 	if r := p.OpenRoundIn(c.Actor.Chat.ID); r != nil && !r.Def.Replies && p.Members[c.Actor.User] != nil {
-		return replyOnly(private(c.Actor, L(ErrNoReplies))), nil
+		return replyOnly(private(L(ErrNoReplies))), nil
 	}
 	return &Decision{}, nil
 }

@@ -81,7 +81,7 @@ func (c AcceptRules) decide(p *Process, env Env) (*Decision, error) {
 		if m.Group != g.ID {
 			return nil, Refuse(ErrOtherGroup, "group", p.Group(m.Group).Name)
 		}
-		return replyOnly(private(c.Actor, alreadyMember(p, m))), nil
+		return replyOnly(private(alreadyMember(p, m))), nil
 	}
 	name := cleanName(c.Actor.Name)
 	if name == "" {
@@ -91,7 +91,7 @@ func (c AcceptRules) decide(p *Process, env Env) (*Decision, error) {
 	b.event(&MemberJoined{User: c.Actor.User, Group: g.ID, Name: name})
 	b.send(Message{To: ToChat(g.Chat), Lines: []Line{L(MsgWelcome, "name", name, "group", g.Name)}})
 	b.refreshChat(g.Chat, env)
-	b.reply(private(c.Actor, L(MsgJoined, "name", name, "group", g.Name, "title", p.Title)))
+	b.reply(private(L(MsgJoined, "name", name, "group", g.Name, "title", p.Title)))
 	return b.decision(), nil
 }
 
@@ -116,7 +116,7 @@ func (c Leave) decide(p *Process, env Env) (*Decision, error) {
 	}
 	g := p.Group(m.Group)
 	b.event(&MemberLeft{User: c.Actor.User})
-	b.reply(private(c.Actor, L(MsgLeft, "group", g.Name, "title", p.Title)))
+	b.reply(private(L(MsgLeft, "group", g.Name, "title", p.Title)))
 	b.send(Message{To: ToChat(g.Chat), Lines: []Line{L(MsgMemberLeft, "name", m.Name)}})
 	b.refreshChat(g.Chat, env)
 	if m.Joint && p.Joint != "" {
@@ -144,7 +144,7 @@ func (c Rename) decide(p *Process, env Env) (*Decision, error) {
 		return nil, Refuse(ErrNameTooLong, "max", maxNameRunes)
 	}
 	if name == m.Name {
-		return replyOnly(private(c.Actor, L(MsgRenamed, "name", name))), nil
+		return replyOnly(private(L(MsgRenamed, "name", name))), nil
 	}
 	for _, other := range p.MembersOf(m.Group) {
 		if other.User != m.User && strings.EqualFold(other.Name, name) {
@@ -153,7 +153,7 @@ func (c Rename) decide(p *Process, env Env) (*Decision, error) {
 	}
 	b := newBuilder(c.Actor.User, env)
 	b.event(&MemberRenamed{User: c.Actor.User, Name: name})
-	b.reply(private(c.Actor, L(MsgRenamed, "name", name)))
+	b.reply(private(L(MsgRenamed, "name", name)))
 	return b.decision(), nil
 }
 

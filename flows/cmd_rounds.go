@@ -119,7 +119,7 @@ func (p *Process) start(b *builder, env Env, a Actor, name string, kind *Kind, s
 		for _, chat := range chats {
 			b.send(p.announcement(kind, prompt, chat))
 		}
-		b.reply(private(a, L(MsgAnnounced, "kind", kind.Title, "chats", len(chats))))
+		b.reply(private(L(MsgAnnounced, "kind", kind.Title, "chats", len(chats))))
 		return nil
 	}
 	for _, chat := range chats {
@@ -140,7 +140,7 @@ func (p *Process) start(b *builder, env Env, a Actor, name string, kind *Kind, s
 	}
 	b.event(&RoundOpened{Round: r})
 	b.sendAfter(func(q *Process) []Message { return q.roundMessages(r.N, env, false) })
-	b.reply(private(a, L(MsgRoundOpened, "n", r.N, "kind", kind.Title, "chats", len(chats))))
+	b.reply(private(L(MsgRoundOpened, "n", r.N, "kind", kind.Title, "chats", len(chats))))
 	return nil
 }
 
@@ -293,7 +293,7 @@ func (c Close) decide(p *Process, env Env) (*Decision, error) {
 		p.close(b, r, ClosedByFacilitator, env)
 		reply = append(reply, L(MsgRoundClosedBy, "n", r.N, "kind", r.Def.Title, "relay", relayKey(r.Def.Relay)))
 	}
-	b.reply(private(c.Actor, reply...))
+	b.reply(private(reply...))
 	return b.decision(), nil
 }
 
@@ -468,7 +468,7 @@ func (c Approve) decide(p *Process, env Env) (*Decision, error) {
 	case r.Open():
 		return nil, Refuse(ErrRoundNotClosed, "n", r.N)
 	case r.Relayed:
-		return replyOnly(private(c.Actor, L(MsgAlreadyRelayed, "n", r.N))), nil
+		return replyOnly(private(L(MsgAlreadyRelayed, "n", r.N))), nil
 	case r.Def.Relay != RelayApprove:
 		return nil, Refuse(ErrNotForRelay, "n", r.N)
 	}
@@ -481,6 +481,6 @@ func (c Approve) decide(p *Process, env Env) (*Decision, error) {
 		}
 	}
 	names, joint := p.targets(r)
-	b.reply(private(c.Actor, L(MsgRelayed, "n", r.N, "targets", names, "joint", joint)))
+	b.reply(private(L(MsgRelayed, "n", r.N, "targets", names, "joint", joint)))
 	return b.decision(), nil
 }

@@ -48,11 +48,11 @@ func (c ChangeSetting) decide(p *Process, env Env) (*Decision, error) {
 		return nil, err
 	}
 	if (key == SetTitle && p.Title == value) || (key != SetTitle && p.Set[key] == value) {
-		return replyOnly(private(c.Actor, L(MsgSettingUnchanged, "key", key, "value", value))), nil
+		return replyOnly(private(L(MsgSettingUnchanged, "key", key, "value", value))), nil
 	}
 	b := newBuilder(c.Actor.User, env)
 	b.event(&SettingChanged{Key: key, Value: value})
-	b.reply(private(c.Actor, L(MsgSettingChanged, "key", key, "value", value)))
+	b.reply(private(L(MsgSettingChanged, "key", key, "value", value)))
 	return b.decision(), nil
 }
 
@@ -71,14 +71,14 @@ func (c ChooseTemplate) decide(p *Process, env Env) (*Decision, error) {
 		return nil, Refuse(ErrUnknownTemplate, "name", c.Name, "names", strings.Join(sortedKeys(env.Templates), ", "))
 	}
 	if t.Name == p.Template.Name {
-		return replyOnly(private(c.Actor, L(MsgTemplateUnchanged, "template", t.Title))), nil
+		return replyOnly(private(L(MsgTemplateUnchanged, "template", t.Title))), nil
 	}
 	if p.started() {
 		return nil, Refuse(ErrTemplateAfterStart)
 	}
 	b := newBuilder(c.Actor.User, env)
 	b.event(&TemplateChosen{Template: t})
-	b.reply(private(c.Actor, L(MsgTemplateChosen, "template", t.Title, "steps", len(t.Steps))))
+	b.reply(private(L(MsgTemplateChosen, "template", t.Title, "steps", len(t.Steps))))
 	return b.decision(), nil
 }
 
@@ -102,7 +102,7 @@ func (c ShowSettings) decide(p *Process, _ Env) (*Decision, error) {
 		}
 	}
 	lines = append(lines, L(MsgSettingsHint))
-	return replyOnly(private(c.Actor, lines...)), nil
+	return replyOnly(private(lines...)), nil
 }
 
 // CodeHash is how a co-facilitator code is stored and looked up: never in
@@ -126,7 +126,7 @@ func (c IssueFacilitatorCode) decide(p *Process, env Env) (*Decision, error) {
 	expires := env.Now.Add(FacilitatorCodeTTL)
 	b := newBuilder(c.Actor.User, env)
 	b.event(&FacilitatorCodeIssued{Hash: CodeHash(c.Code), Expires: expires})
-	b.reply(private(c.Actor, L(MsgFacilitatorCode, "code", c.Code, "expires", Zoned{expires, p.TimeZone()}, "title", p.Title)))
+	b.reply(private(L(MsgFacilitatorCode, "code", c.Code, "expires", Zoned{expires, p.TimeZone()}, "title", p.Title)))
 	return b.decision(), nil
 }
 

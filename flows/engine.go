@@ -142,7 +142,7 @@ func (b *builder) decision() *Decision { return &b.d }
 func replyOnly(m Message) *Decision { return &Decision{Reply: &m} }
 
 // private is a reply shown only to the actor.
-func private(_ Actor, lines ...Line) Message {
+func private(lines ...Line) Message {
 	return Message{Private: true, Lines: lines}
 }
 
