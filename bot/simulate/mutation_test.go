@@ -2,8 +2,6 @@ package simulate
 
 import (
 	"os/exec"
-	"path/filepath"
-	"runtime"
 	"strings"
 	"testing"
 )
@@ -17,7 +15,10 @@ func TestTranscriptsCatchBrokenRule(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the packages again; run without -short")
 	}
-	goBin := filepath.Join(runtime.GOROOT(), "bin", "go")
+	goBin, err := exec.LookPath("go")
+	if err != nil {
+		t.Fatalf("the go command is needed to build the broken engine: %v", err)
+	}
 	cmd := exec.Command(goBin, "test", "-count=1", "-tags", "samen_mutant_passed", "-run", "^TestGolden$", ".")
 	out, err := cmd.CombinedOutput()
 	if err == nil {

@@ -90,11 +90,18 @@ func (b *builder) segments(e *unstable.Node) []segment {
 	return segs
 }
 
-// tableHeader handles [a.b.c]: it defines table c and makes it current.
-func (b *builder) tableHeader(e *unstable.Node) {
+// headerParent walks a header's path up to its last key and returns the
+// table that key belongs in (nil when the path is broken; the walk has
+// reported why) and the last key.
+func (b *builder) headerParent(e *unstable.Node) (*node, segment) {
 	segs := b.segments(e)
 	last := segs[len(segs)-1]
-	parent := b.walkHeader(segs[:len(segs)-1])
+	return b.walkHeader(segs[:len(segs)-1]), last
+}
+
+// tableHeader handles [a.b.c]: it defines table c and makes it current.
+func (b *builder) tableHeader(e *unstable.Node) {
+	parent, last := b.headerParent(e)
 	if parent == nil {
 		b.current = detached(nil, last)
 		return
@@ -122,9 +129,7 @@ func (b *builder) tableHeader(e *unstable.Node) {
 // arrayTableHeader handles [[a.b.c]]: it appends a new table to the array of
 // tables c and makes it current.
 func (b *builder) arrayTableHeader(e *unstable.Node) {
-	segs := b.segments(e)
-	last := segs[len(segs)-1]
-	parent := b.walkHeader(segs[:len(segs)-1])
+	parent, last := b.headerParent(e)
 	if parent == nil {
 		b.current = detached(nil, last)
 		return

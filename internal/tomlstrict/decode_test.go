@@ -362,9 +362,10 @@ func TestDecodeFieldNames(t *testing.T) {
 	}
 	type target struct {
 		embedded
-		Plain    string
-		Renamed  string `toml:"other_name,omitempty"`
-		Skipped  string `toml:"-"`
+		Plain   string
+		Renamed string `toml:"other_name,omitempty"`
+		Skipped string `toml:"-"`
+		//lint:ignore U1000 it is here to show that unexported fields are never decoded
 		private  string
 		Nested   struct{ Deep int }
 		Names    map[string]int
