@@ -299,7 +299,8 @@ func TestTimesShowInTheProcessZone(t *testing.T) {
 }
 
 // TestIndexesRepairFromTheLog: an index entry lost after its commit (a crash
-// between the two writes) is rebuilt from the log.
+// between the two writes) is rebuilt from the state the log folds to, and
+// nobody's current process is changed by it.
 func TestIndexesRepairFromTheLog(t *testing.T) {
 	h := newHarness(t, openBolt(t))
 	h.setup()
@@ -312,11 +313,16 @@ func TestIndexesRepairFromTheLog(t *testing.T) {
 	if r := h.say("ann", chat("a"), "/status"); r == nil || !strings.Contains(r.Text.Plain(), "hoort (nog) niet bij") {
 		t.Fatalf("with the index gone the chat should be unknown; got %v", r)
 	}
+	h.say("fay", private("fay"), "/new Tweede proces")
+	second, _ := h.bot.CurrentProcess(ctx, "t:fay")
 	n, err := h.bot.RepairIndexes(ctx)
-	if err != nil || n != 1 {
+	if err != nil || n != 2 {
 		t.Fatalf("repaired %d processes: %v", n, err)
 	}
 	if st := h.status("a"); st.Process != h.code || st.Members != 2 {
 		t.Errorf("after repair: %+v", st)
+	}
+	if cur, _ := h.bot.CurrentProcess(ctx, "t:fay"); cur != second || second == h.code {
+		t.Errorf("repair moved fay's current process from %s to %s", second, cur)
 	}
 }

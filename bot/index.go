@@ -2,7 +2,7 @@ package bot
 
 import (
 	"context"
-	"encoding/json"
+	"errors"
 	"fmt"
 
 	"github.com/samen-bot/samen/flows"
@@ -45,61 +45,57 @@ func (b *Bot) joinIndex(ctx context.Context, u flows.UserID, process string) err
 	return b.store.SetIndex(ctx, currentKey(u), process)
 }
 
-// RepairIndexes rewrites every cross-process index entry from the logs: the
-// chats of each process, the users taking part, and unused co-facilitator
-// codes. An entry lost between a commit and its index write (a crash)
-// comes back; entries are only added or overwritten, never removed.
+// RepairIndexes rewrites every cross-process index entry from the state
+// each log folds to: the chats of each process, the people taking part and
+// unused co-facilitator codes. An entry lost between a commit and its index
+// write (a crash) comes back. Entries are added or overwritten, never
+// removed, and a person's current process is set only if they have none.
 func (b *Bot) RepairIndexes(ctx context.Context) (int, error) {
 	ids, err := b.store.Processes(ctx)
 	if err != nil {
 		return 0, fmt.Errorf("list processes: %w", err)
 	}
 	for _, id := range ids {
-		var events []flows.Event
-		for from := int64(1); ; {
-			raw, err := b.store.ReadLog(ctx, id, from, 1000)
-			if err != nil {
-				return 0, fmt.Errorf("read log of %s: %w", id, err)
-			}
-			if len(raw) == 0 {
-				break
-			}
-			for _, r := range raw {
-				var e flows.Event
-				if err := json.Unmarshal(r, &e); err != nil {
-					return 0, fmt.Errorf("repair %s: %w", id, err)
-				}
-				events = append(events, e)
-			}
-			from += int64(len(raw))
-		}
 		p, err := b.load(ctx, id)
 		if err != nil {
 			return 0, err
 		}
-		b.index(ctx, p, stillTrue(p, events))
+		if err := b.repairIndex(ctx, p); err != nil {
+			return 0, fmt.Errorf("repair indexes of %s: %w", id, err)
+		}
 	}
 	return len(ids), nil
 }
 
-// stillTrue drops events whose index entries the current state no longer
-// supports: members who left, codes already used.
-func stillTrue(p *flows.Process, events []flows.Event) []flows.Event {
-	var out []flows.Event
-	for _, e := range events {
-		switch ev := e.Data.(type) {
-		case *flows.MemberJoined:
-			if p.Members[ev.User] == nil {
-				continue
-			}
-		case *flows.MemberLeft:
-			continue
-		case *flows.FacilitatorCodeIssued:
-			if _, unused := p.Codes[ev.Hash]; !unused {
-				continue
+func (b *Bot) repairIndex(ctx context.Context, p *flows.Process) error {
+	for _, g := range p.Groups {
+		if err := b.store.SetIndex(ctx, chatKey(g.Chat), p.ID+"/"+string(g.ID)); err != nil {
+			return err
+		}
+	}
+	if p.Joint != "" {
+		if err := b.store.SetIndex(ctx, chatKey(p.Joint), p.ID+"/joint"); err != nil {
+			return err
+		}
+	}
+	for hash := range p.Codes {
+		if err := b.store.SetIndex(ctx, codeKey(hash), p.ID); err != nil {
+			return err
+		}
+	}
+	people := p.FacilitatorIDs()
+	for u := range p.Members {
+		people = append(people, u)
+	}
+	for _, u := range people {
+		if err := b.store.AddToSet(ctx, userProcessesKey(u), p.ID); err != nil {
+			return err
+		}
+		if _, err := b.store.Index(ctx, currentKey(u)); errors.Is(err, flows.ErrNotFound) {
+			if err := b.store.SetIndex(ctx, currentKey(u), p.ID); err != nil {
+				return err
 			}
 		}
-		out = append(out, e)
 	}
-	return out
+	return nil
 }
