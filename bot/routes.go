@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/samen-bot/samen/flows"
@@ -159,27 +160,21 @@ func (b *Bot) start(ctx context.Context, req *Request) (*flows.Message, error) {
 	if !req.Update.Chat.Private {
 		return b.help(ctx, req)
 	}
-	if code := strings.ToUpper(strings.TrimSpace(req.Args)); code != "" {
-		member, err := b.store.SetMembers(ctx, userProcessesKey(req.Update.User))
-		if err != nil {
-			return nil, err
-		}
-		for _, id := range member {
-			if id == code {
-				if err := b.store.SetIndex(ctx, currentKey(req.Update.User), id); err != nil {
-					return nil, err
-				}
-				req.Process = id
-				return b.help(ctx, req)
-			}
-		}
-		return nil, flows.Refuse(flows.ErrUnknownProcessCode, "code", code)
-	}
-	lines := []flows.Line{flows.L(flows.MsgStartPrivate, "name", req.Actor.Name)}
 	ids, err := b.store.SetMembers(ctx, userProcessesKey(req.Update.User))
 	if err != nil {
 		return nil, err
 	}
+	if code := strings.ToUpper(strings.TrimSpace(req.Args)); code != "" {
+		if !slices.Contains(ids, code) {
+			return nil, flows.Refuse(flows.ErrUnknownProcessCode, "code", code)
+		}
+		if err := b.store.SetIndex(ctx, currentKey(req.Update.User), code); err != nil {
+			return nil, err
+		}
+		req.Process = code
+		return b.help(ctx, req)
+	}
+	lines := []flows.Line{flows.L(flows.MsgStartPrivate, "name", req.Actor.Name)}
 	if len(ids) == 0 {
 		lines = append(lines, flows.L(flows.MsgNoProcesses))
 	} else {
