@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/samen-bot/samen/flows"
@@ -13,8 +14,7 @@ import (
 // notYetAvailable are commands of the design (DESIGN.md §3) that later
 // versions add; until then they get a kind answer instead of "unknown".
 var notYetAvailable = []string{
-	"rep", "propose", "amend", "consent", "confirm", "plan", "export",
-	"pause", "resume", "timeout", "mydata", "forget", "reopen", "dashboard",
+	"export", "pause", "resume", "timeout", "mydata", "forget", "reopen", "dashboard",
 }
 
 func (b *Bot) routes() *Mux {
@@ -51,6 +51,30 @@ func (b *Bot) routes() *Mux {
 	m.HandleCommand("close", b.inProcess(func(req *Request) flows.Command { return flows.Close{Actor: req.Actor, Arg: req.Args} }))
 	m.HandleCommand("pass", b.inProcess(func(req *Request) flows.Command { return flows.Pass{Actor: req.Actor} }))
 	m.HandleCommand("status", b.inProcess(func(req *Request) flows.Command { return flows.ShowStatus{Actor: req.Actor} }))
+	m.HandleCommand("plan", b.inProcess(func(req *Request) flows.Command { return flows.ShowPlan{Actor: req.Actor} }))
+	m.HandleCommand("propose", b.inProcess(func(req *Request) flows.Command { return flows.Propose{Actor: req.Actor, Text: req.Args} }))
+	m.HandleCommand("amend", b.inProcess(func(req *Request) flows.Command {
+		n, text := proposalNumber(req.Args)
+		return flows.Amend{Actor: req.Actor, Proposal: n, Text: text}
+	}))
+	m.HandleCommand("consent", b.inProcess(func(req *Request) flows.Command {
+		n, _ := proposalNumber(req.Args)
+		return flows.StartConsent{Actor: req.Actor, Proposal: n}
+	}))
+	m.HandleCommand("confirm", b.inProcess(func(req *Request) flows.Command {
+		n, _ := proposalNumber(req.Args)
+		return flows.Confirm{Actor: req.Actor, Proposal: n}
+	}))
+	m.HandleCommand("rep", b.inProcess(func(req *Request) flows.Command {
+		cmd := flows.NominateRep{Actor: req.Actor, Named: req.Args}
+		switch u := req.Update; {
+		case u.ReplyToUser != "":
+			cmd.Target = u.ReplyToUser
+		case len(u.Mentions) > 0:
+			cmd.Target = u.Mentions[0]
+		}
+		return cmd
+	}))
 	for _, name := range notYetAvailable {
 		m.HandleCommand(name, HandlerFunc(func(context.Context, *Request) (*flows.Message, error) {
 			return nil, flows.Refuse(flows.ErrNotYetAvailable, "command", name)
@@ -61,20 +85,59 @@ func (b *Bot) routes() *Mux {
 		return flows.AcceptRules{Actor: req.Actor, Group: req.Update.Button.Group}
 	}))
 	m.HandleButton(flows.DoAnswer, b.inProcess(func(req *Request) flows.Command {
-		return flows.StartPrivateAnswer{Actor: req.Actor, Round: req.Update.Button.Round, Anonymous: req.Update.Button.Arg == "anon"}
+		return flows.StartPrivateAnswer{Actor: req.Actor, Round: req.Update.Button.N, Anonymous: req.Update.Button.Arg == "anon"}
 	}))
 	m.HandleButton(flows.DoPass, b.inProcess(func(req *Request) flows.Command {
-		return flows.Pass{Actor: req.Actor, Round: req.Update.Button.Round}
+		return flows.Pass{Actor: req.Actor, Round: req.Update.Button.N}
 	}))
 	m.HandleButton(flows.DoWithdraw, b.inProcess(func(req *Request) flows.Command {
-		return flows.Withdraw{Actor: req.Actor, Round: req.Update.Button.Round}
+		return flows.Withdraw{Actor: req.Actor, Round: req.Update.Button.N}
 	}))
 	m.HandleButton(flows.DoApprove, b.inProcess(func(req *Request) flows.Command {
-		return flows.Approve{Actor: req.Actor, Round: req.Update.Button.Round}
+		return flows.Approve{Actor: req.Actor, Round: req.Update.Button.N}
 	}))
 	m.HandleButton(flows.DoTemplate, b.inProcess(func(req *Request) flows.Command {
 		return flows.ChooseTemplate{Actor: req.Actor, Name: req.Update.Button.Arg}
 	}))
+	button := func(do string, build func(a flows.Actor, in *flows.Intent) flows.Command) {
+		m.HandleButton(do, b.inProcess(func(req *Request) flows.Command { return build(req.Actor, req.Update.Button) }))
+	}
+	button(flows.DoVote, func(a flows.Actor, in *flows.Intent) flows.Command {
+		return flows.StartVote{Actor: a, Round: in.N, Choice: in.Arg}
+	})
+	button(flows.DoClassify, func(a flows.Actor, in *flows.Intent) flows.Command {
+		return flows.StartClassify{Actor: a, Proposal: in.N, Change: in.Arg}
+	})
+	button(flows.DoResolve, func(a flows.Actor, in *flows.Intent) flows.Command {
+		return flows.ResolveObjection{Actor: a, Objection: in.N, V: in.Arg}
+	})
+	button(flows.DoWithdrawObjection, func(a flows.Actor, in *flows.Intent) flows.Command {
+		return flows.WithdrawObjection{Actor: a, Objection: in.N}
+	})
+	button(flows.DoExtend, func(a flows.Actor, in *flows.Intent) flows.Command {
+		return flows.Extend{Actor: a, Round: in.N, Group: in.Group}
+	})
+	button(flows.DoSilence, func(a flows.Actor, in *flows.Intent) flows.Command {
+		return flows.CountSilence{Actor: a, Round: in.N, Group: in.Group}
+	})
+	button(flows.DoStuck, func(a flows.Actor, in *flows.Intent) flows.Command {
+		return flows.ChooseStuck{Actor: a, Proposal: in.N, Option: in.Arg}
+	})
+	button(flows.DoRepObject, func(a flows.Actor, in *flows.Intent) flows.Command {
+		return flows.StartRepObjection{Actor: a, Nomination: in.N}
+	})
+	button(flows.DoRepAnswer, func(a flows.Actor, in *flows.Intent) flows.Command {
+		return flows.AnswerNomination{Actor: a, Nomination: in.N, Accept: in.Arg == "yes"}
+	})
+	button(flows.DoRepWithdraw, func(a flows.Actor, in *flows.Intent) flows.Command {
+		return flows.WithdrawNomination{Actor: a, Nomination: in.N}
+	})
+	button(flows.DoConfirm, func(a flows.Actor, in *flows.Intent) flows.Command {
+		return flows.Confirm{Actor: a, Proposal: in.N}
+	})
+	button(flows.DoUnconfirm, func(a flows.Actor, in *flows.Intent) flows.Command {
+		return flows.StartUnconfirm{Actor: a, Proposal: in.N}
+	})
 	m.HandleText(HandlerFunc(b.text))
 	return m
 }
@@ -112,7 +175,7 @@ func (b *Bot) text(ctx context.Context, req *Request) (*flows.Message, error) {
 		if u.Attachment != "" {
 			return nil, flows.Refuse(flows.ErrNeedText)
 		}
-		return b.run(ctx, req, a.Process, flows.GiveAnswer{Actor: req.Actor, Round: a.Round, Text: u.Text, Anonymous: a.Anonymous})
+		return b.run(ctx, req, a.Process, flows.PrivateText{Actor: req.Actor, Await: *a, Text: u.Text})
 	}
 	if req.Process == "" {
 		return nil, nil // chatter in a chat that is not part of a process
@@ -131,6 +194,17 @@ func (b *Bot) text(ctx context.Context, req *Request) (*flows.Message, error) {
 		return b.run(ctx, req, req.Process, flows.NoteReply{Actor: req.Actor})
 	}
 	return nil, nil
+}
+
+// proposalNumber reads "/consent 2" or "/amend 2 text": the proposal's
+// number (0 if none is given) and the rest.
+func proposalNumber(args string) (int, string) {
+	first, rest := firstWord(args)
+	n, err := strconv.Atoi(strings.TrimPrefix(first, "#"))
+	if err != nil {
+		return 0, strings.TrimSpace(args)
+	}
+	return n, rest
 }
 
 // repliedRound returns the number of the round whose message an update

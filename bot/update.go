@@ -24,6 +24,11 @@ type Update struct {
 	// ReplyToMessage is the platform id of the bot's message replied to, so
 	// that an answer to a round's message finds that round, even closed.
 	ReplyToMessage string
+	// ReplyToUser is the author of the message replied to (ReplyToOther).
+	ReplyToUser flows.UserID
+	// Mentions are the people the message mentions, as far as the platform
+	// resolves them to accounts.
+	Mentions []flows.UserID
 	// Button is a pressed button's intent, already decoded and verified by
 	// the adapter.
 	Button *flows.Intent

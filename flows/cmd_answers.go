@@ -82,6 +82,9 @@ func (p *Process) standingIn(n int, a Actor, env Env, closed MsgKey) (standing, 
 	if err != nil {
 		return standing{}, err
 	}
+	if r.Def.Consent {
+		return standing{}, Refuse(ErrUseVoteButtons, "n", r.N)
+	}
 	m, err := p.participantIn(r, a.User)
 	if err != nil {
 		return standing{}, err
@@ -122,7 +125,7 @@ func (b *builder) refreshChat(chat ChatID, env Env) {
 }
 
 func withdrawButton(p *Process, r *Round) [][]Button {
-	return [][]Button{{{Label: L(BtnWithdraw), Intent: Intent{Do: DoWithdraw, Process: p.ID, Round: r.N}}}}
+	return [][]Button{{{Label: L(BtnWithdraw), Intent: Intent{Do: DoWithdraw, Process: p.ID, N: r.N}}}}
 }
 
 // GiveAnswer is an answer: a reply to a round's message, or text sent

@@ -149,6 +149,9 @@ func roundRef(r *Round, chat ChatID) string { return fmt.Sprintf("round/%d/%s", 
 // roundMessage is a round's message in one chat, with its live progress
 // line. With edit it replaces the message sent before.
 func (p *Process) roundMessage(r *Round, chat ChatID, env Env, edit bool) Message {
+	if r.Def.Consent {
+		return p.consentMessage(r, chat, env, edit)
+	}
 	m := Message{To: ToChat(chat), Ref: roundRef(r, chat), Edit: edit}
 	m.Lines = append(m.Lines, L(MsgRoundHeader, "n", r.N, "kind", r.Def.Title), p.promptLine(r))
 	pr := p.progressIn(r, chat, env)
@@ -168,7 +171,7 @@ func (p *Process) roundMessage(r *Round, chat ChatID, env Env, edit bool) Messag
 		m.Lines = append(m.Lines, L(MsgRoundDeadline, "deadline", Zoned{r.Deadline, p.TimeZone()}))
 	}
 	m.Lines = append(m.Lines, progressLine(pr))
-	intent := func(do, arg string) Intent { return Intent{Do: do, Process: p.ID, Round: r.N, Arg: arg} }
+	intent := func(do, arg string) Intent { return Intent{Do: do, Process: p.ID, N: r.N, Arg: arg} }
 	var row []Button
 	if r.Def.Anonymity == AnonNone {
 		row = append(row, Button{Label: L(BtnAnswerPrivately), Intent: intent(DoAnswer, "")})
@@ -291,7 +294,11 @@ func (c Close) decide(p *Process, env Env) (*Decision, error) {
 	var reply []Line
 	for _, r := range rounds {
 		p.close(b, r, ClosedByFacilitator, env)
-		reply = append(reply, L(MsgRoundClosedBy, "n", r.N, "kind", r.Def.Title, "relay", relayKey(r.Def.Relay)))
+		if r.Def.Consent {
+			reply = append(reply, L(MsgConsentClosedBy, "n", r.N, "proposal", r.Proposal, "v", r.Version))
+		} else {
+			reply = append(reply, L(MsgRoundClosedBy, "n", r.N, "kind", r.Def.Title, "relay", relayKey(r.Def.Relay)))
+		}
 	}
 	b.reply(private(reply...))
 	return b.decision(), nil
@@ -360,6 +367,10 @@ func roundList(rs []*Round) string {
 // close closes r: the round messages show it, and the summary goes where
 // the kind's relay setting says.
 func (p *Process) close(b *builder, r *Round, reason string, env Env) {
+	if r.Def.Consent {
+		p.decideGroups(b, r, r.Groups, env)
+		return
+	}
 	n := r.N
 	b.event(&RoundClosed{Round: n, Reason: reason})
 	b.sendAfter(func(q *Process) []Message { return q.roundMessages(n, env, true) })
@@ -409,7 +420,7 @@ func (p *Process) preview(r *Round, to UserID, env Env) Message {
 	if r.Def.Relay == RelayApprove && !r.Relayed {
 		names, joint := p.targets(r)
 		m.Lines = append(m.Lines, L(MsgPreviewApprove, "targets", names, "joint", joint))
-		m.Buttons = [][]Button{{{Label: L(BtnApprove), Intent: Intent{Do: DoApprove, Process: p.ID, Round: r.N}}}}
+		m.Buttons = [][]Button{{{Label: L(BtnApprove), Intent: Intent{Do: DoApprove, Process: p.ID, N: r.N}}}}
 	} else {
 		m.Lines = append(m.Lines, L(MsgPreviewOnly))
 	}

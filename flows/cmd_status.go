@@ -42,6 +42,9 @@ func (p *Process) statusLines(env Env) []Line {
 		} else {
 			lines = append(lines, L(MsgStatusRoundDeadline, "n", r.N, "kind", r.Def.Title, "deadline", Zoned{r.Deadline, p.TimeZone()}))
 		}
+		if r.Def.Consent {
+			continue // shown in the consent matrix below
+		}
 		for _, pr := range p.Progress(r, env) {
 			name := "?"
 			if g := p.Group(pr.Group); g != nil {
@@ -50,6 +53,7 @@ func (p *Process) statusLines(env Env) []Line {
 			lines = append(lines, L(MsgStatusProgress, "group", name, "answered", pr.Answered, "members", pr.Members, "passed", pr.Passed))
 		}
 	}
+	lines = append(lines, p.consentMatrix()...)
 	var names []string
 	for _, f := range p.FacilitatorIDs() {
 		names = append(names, p.Facilitators[f].Name)
@@ -81,4 +85,57 @@ func (c Help) decide(p *Process, env Env) (*Decision, error) {
 		}
 	}
 	return replyOnly(here(lines...)), nil
+}
+
+// consentMatrix shows, per proposal and group, where consent stands on the
+// version the groups see: answers against the quorum, consents, concerns,
+// standing objections, and who confirmed.
+func (p *Process) consentMatrix() []Line {
+	var lines []Line
+	for _, pr := range p.Proposals {
+		v := pr.Shown()
+		if pr.Adopted > 0 {
+			lines = append(lines, L(MsgStatusAdopted, "proposal", pr.N, "v", pr.Adopted))
+			continue
+		}
+		lines = append(lines, L(MsgStatusProposal, "proposal", pr.N, "v", v.V))
+		r := p.latestConsentRound(pr, v.V)
+		for _, g := range p.Groups {
+			state := p.consentState(pr, v.V, g.ID)
+			if r == nil {
+				lines = append(lines, L(MsgStatusConsentNone, "group", g.Name, "state", state))
+				continue
+			}
+			t := p.ConsentTally(r, g.ID)
+			if d := r.Decisions[g.ID]; d != nil {
+				t.Members, t.Required, t.Answered, t.Consents, t.Concerns, t.Objections = d.Members, d.Required, d.Answered, d.Consents, d.Concerns, d.Objections
+			}
+			by := ""
+			if c := pr.Confirmed[v.V][g.ID]; c != nil {
+				by = c.Name
+			}
+			lines = append(lines, L(MsgStatusConsent, "group", g.Name, "answered", t.Answered, "required", t.Required,
+				"consents", t.Consents, "concerns", t.Concerns, "objections", t.Objections, "state", state))
+			if by != "" {
+				lines = append(lines, L(MsgStatusConfirmedBy, "name", by))
+			}
+		}
+	}
+	return lines
+}
+
+// latestConsentRound is the newest consent round on version v of pr (or,
+// for an editorial version, on the version its consent carries from).
+func (p *Process) latestConsentRound(pr *Proposal, v int) *Round {
+	for ; v >= 1; v-- {
+		for i := len(p.Rounds) - 1; i >= 0; i-- {
+			if r := p.Rounds[i]; r.Def.Consent && r.Proposal == pr.N && r.Version == v {
+				return r
+			}
+		}
+		if ver := pr.Version(v); ver == nil || ver.Change != ChangeEditorial {
+			return nil
+		}
+	}
+	return nil
 }

@@ -63,11 +63,83 @@ type Decision struct {
 	build []func(q *Process) []Message
 }
 
-// Await is pending input: the next text the person sends privately answers Round.
+// Await is pending input: what the next text the person sends privately
+// is for. It lives outside the log, as a short-lived value, and is deleted
+// as soon as the text arrives: it holds a half-filled objection form, and
+// for an anonymous answer the fact that this person is about to give one.
 type Await struct {
-	Process   string `json:"p"`
-	Round     int    `json:"r"`
-	Anonymous bool   `json:"anon,omitempty"`
+	Process string `json:"p"`
+	// Purpose says what the text is: an answer (""), a concern, a field of
+	// the objection form, a question, a reason for objecting to a proposed
+	// representative, a reason for classifying an amendment or for
+	// withdrawing a confirmation.
+	Purpose   string   `json:"for,omitempty"`
+	Round     int      `json:"r,omitempty"`
+	Anonymous bool     `json:"anon,omitempty"`
+	N         int      `json:"n,omitempty"` // the proposal or nomination
+	V         int      `json:"v,omitempty"` // the version, when classifying
+	Arg       string   `json:"a,omitempty"` // the classification chosen
+	Fields    []string `json:"f,omitempty"` // the objection form so far
+}
+
+// Purposes of pending input.
+const (
+	PurposeAnswer       = ""
+	PurposeConcern      = "concern"
+	PurposeObjection    = "objection"
+	PurposeQuestion     = "question"
+	PurposeRepObjection = "rep_objection"
+	PurposeClassify     = "classify"
+	PurposeUnconfirm    = "unconfirm"
+)
+
+// PrivateText is text someone sent the bot privately while it waited for
+// it (Await): an answer, a concern, the next field of an objection form, …
+type PrivateText struct {
+	Actor Actor
+	Await Await
+	Text  string
+}
+
+func (c PrivateText) decide(p *Process, env Env) (*Decision, error) {
+	a := c.Await
+	switch a.Purpose {
+	case PurposeAnswer:
+		return GiveAnswer{Actor: c.Actor, Round: a.Round, Text: c.Text, Anonymous: a.Anonymous}.decide(p, env)
+	case PurposeConcern:
+		return CastVote{Actor: c.Actor, Round: a.Round, Choice: VoteConcern, Concern: c.Text}.decide(p, env)
+	case PurposeQuestion:
+		return AskQuestion{Actor: c.Actor, Round: a.Round, Text: c.Text}.decide(p, env)
+	case PurposeObjection:
+		return p.objectionStep(c, env)
+	case PurposeRepObjection:
+		return ObjectToRep{Actor: c.Actor, Nomination: a.N, Reason: c.Text}.decide(p, env)
+	case PurposeClassify:
+		return Classify{Actor: c.Actor, Proposal: a.N, V: a.V, Change: a.Arg, Reason: c.Text}.decide(p, env)
+	case PurposeUnconfirm:
+		return WithdrawConfirmation{Actor: c.Actor, Proposal: a.N, Reason: c.Text}.decide(p, env)
+	}
+	return &Decision{Done: true}, nil
+}
+
+// objectionStep takes one field of the objection form: every field is
+// required and none is judged; the last one casts the vote.
+func (p *Process) objectionStep(c PrivateText, env Env) (*Decision, error) {
+	text := strings.TrimSpace(c.Text)
+	if text == "" {
+		return nil, Refuse(ErrFieldEmpty)
+	}
+	if _, _, err := p.consentRound(c.Await.Round, c.Actor); err != nil {
+		return nil, err
+	}
+	fields := append(append([]string(nil), c.Await.Fields...), text)
+	if len(fields) == len(ObjectionFields) {
+		return CastVote{Actor: c.Actor, Round: c.Await.Round, Choice: VoteObjection, Form: fields}.decide(p, env)
+	}
+	next := c.Await
+	next.Fields = fields
+	m := private(L(MsgFormStep, "step", len(fields)+1, "steps", len(ObjectionFields)), L(ObjectionFields[len(fields)]))
+	return &Decision{Await: &next, Reply: &m}, nil
 }
 
 // Changes reports whether the decision changes anything that must be stored.

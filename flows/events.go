@@ -93,6 +93,7 @@ func init() {
 	registerEvent[ReminderSent]()
 	registerEvent[RoundClosed]()
 	registerEvent[SummaryRelayed]()
+	registerDecisionEvents()
 }
 
 // Apply folds one event into the state.
@@ -282,6 +283,9 @@ func (ev *RoundOpened) apply(p *Process, _ *Event) {
 	r := *ev.Round
 	r.Answers = map[string]*Answer{}
 	r.Passes = map[string]GroupID{}
+	r.Votes = map[UserID]*Vote{}
+	r.Decisions = map[GroupID]*GroupDecision{}
+	r.Extended = map[GroupID]time.Time{}
 	p.Rounds = append(p.Rounds, &r)
 }
 

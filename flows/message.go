@@ -121,11 +121,13 @@ type Button struct {
 // Intent is what a button asks for. Adapters encode it compactly and make
 // it unforgeable; the engine checks it against the state like any command.
 type Intent struct {
-	Do      string  `json:"do"`
-	Process string  `json:"p,omitempty"`
-	Round   int     `json:"r,omitempty"`
-	Group   GroupID `json:"g,omitempty"`
-	Arg     string  `json:"a,omitempty"`
+	Do      string `json:"do"`
+	Process string `json:"p,omitempty"`
+	// N is the number of what the button is about: a round, a proposal,
+	// an objection or a nomination, as Do says.
+	N     int     `json:"n,omitempty"`
+	Group GroupID `json:"g,omitempty"`
+	Arg   string  `json:"a,omitempty"`
 }
 
 // Intent actions.
@@ -136,6 +138,19 @@ const (
 	DoWithdraw = "withdraw" // withdraw one's answer in Round
 	DoApprove  = "approve"  // approve and relay Round's summary
 	DoTemplate = "template" // switch the process to template Arg
+
+	DoVote              = "vote"        // answer consent round N: Arg consent, concern, objection or question
+	DoClassify          = "classify"    // classify proposal N's new version: Arg substantive or editorial
+	DoResolve           = "resolve"     // objection N is resolved by version Arg
+	DoWithdrawObjection = "unobject"    // withdraw objection N
+	DoExtend            = "extend"      // give Group more time in consent round N
+	DoSilence           = "silence"     // count Group's silence as consent in round N
+	DoStuck             = "stuck"       // the way forward for proposal N: Arg is the option
+	DoRepObject         = "repobject"   // object to nomination N
+	DoRepAnswer         = "repanswer"   // accept (Arg yes) or decline nomination N
+	DoRepWithdraw       = "repwithdraw" // withdraw nomination N
+	DoConfirm           = "confirm"     // confirm the group's consent to proposal N
+	DoUnconfirm         = "unconfirm"   // withdraw the group's confirmation of proposal N
 )
 
 // Text is a text in several languages ("nl", "en"), as templates give it.

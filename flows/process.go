@@ -26,6 +26,12 @@ type Process struct {
 	Members map[UserID]*Member `json:"members,omitempty"`
 	Rounds  []*Round           `json:"rounds,omitempty"`
 	Step    int                `json:"step,omitempty"` // steps started so far
+
+	Proposals   []*Proposal   `json:"proposals,omitempty"`
+	Objections  []*Objection  `json:"objections,omitempty"`
+	Nominations []*Nomination `json:"nominations,omitempty"`
+	// EvaluationOpened marks that the evaluation date's round was opened.
+	EvaluationOpened bool `json:"evaluation_opened,omitempty"`
 }
 
 // Facilitator is a gespreksleider of the process.
@@ -40,6 +46,8 @@ type Group struct {
 	ID   GroupID `json:"id"`
 	Name string  `json:"name"`
 	Chat ChatID  `json:"chat"`
+	// Reps are the group's representatives (vertegenwoordigers), at most MaxReps.
+	Reps []UserID `json:"reps,omitempty"`
 }
 
 // Member is a participant (deelnemer). Each belongs to exactly one group; a
@@ -70,6 +78,40 @@ func (p *Process) RoleOf(u UserID) Role {
 		return RoleMember
 	}
 	return RoleNone
+}
+
+// RepOf returns the group u represents, or nil.
+func (p *Process) RepOf(u UserID) *Group {
+	for _, g := range p.Groups {
+		if slices.Contains(g.Reps, u) {
+			return g
+		}
+	}
+	return nil
+}
+
+// Proposal returns proposal n, or nil.
+func (p *Process) Proposal(n int) *Proposal {
+	if n < 1 || n > len(p.Proposals) {
+		return nil
+	}
+	return p.Proposals[n-1]
+}
+
+// Objection returns objection id, or nil.
+func (p *Process) Objection(id int) *Objection {
+	if id < 1 || id > len(p.Objections) {
+		return nil
+	}
+	return p.Objections[id-1]
+}
+
+// Nomination returns nomination id, or nil.
+func (p *Process) Nomination(id int) *Nomination {
+	if id < 1 || id > len(p.Nominations) {
+		return nil
+	}
+	return p.Nominations[id-1]
 }
 
 // IsFacilitator reports whether u facilitates the process.

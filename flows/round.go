@@ -28,6 +28,16 @@ type Round struct {
 	// given with a name. A pass records the group it was given in.
 	Answers map[string]*Answer `json:"answers,omitempty"`
 	Passes  map[string]GroupID `json:"passes,omitempty"`
+	// A consent round (Def.Consent) is on one version of a proposal and
+	// collects votes instead of answers; each group reaches its own
+	// decision, and a group given more time has its own deadline.
+	Proposal  int                        `json:"proposal,omitempty"`
+	Version   int                        `json:"version,omitempty"`
+	Votes     map[UserID]*Vote           `json:"votes,omitempty"`
+	Decisions map[GroupID]*GroupDecision `json:"decisions,omitempty"`
+	Extended  map[GroupID]time.Time      `json:"extended,omitempty"`
+	// LastChanceSent records that the last-chance notice went out.
+	LastChanceSent bool `json:"last_chance_sent,omitempty"`
 	// Departures counts members in scope who left while the round was open.
 	// While it is zero every stored answer is a current member's.
 	Departures int `json:"departures,omitempty"`
@@ -41,6 +51,7 @@ type Round struct {
 const (
 	ClosedByFacilitator = "facilitator"
 	ClosedAtDeadline    = "deadline"
+	ClosedDecided       = "decided" // a consent round: every group decided
 )
 
 // Answer is one person's answer in a round. A fully anonymous answer has no
@@ -173,6 +184,14 @@ func (p *Process) Answers(r *Round, env Env) map[string]*Answer {
 // Progress returns the progress of each group taking part in r, in the
 // process's group order, counting current participants only.
 func (p *Process) Progress(r *Round, env Env) []Progress {
+	if r.Def.Consent {
+		var out []Progress
+		for _, g := range r.Groups {
+			t := p.ConsentTally(r, g)
+			out = append(out, Progress{Group: g, Members: t.Members, Answered: t.Answered})
+		}
+		return out
+	}
 	answers, passes := p.tally(r, env)
 	var out []Progress
 	for _, g := range p.Groups {
@@ -207,8 +226,19 @@ func (p *Process) Progress(r *Round, env Env) []Progress {
 	return out
 }
 
-// waiting returns the participants of r who have neither answered nor passed.
+// waiting returns the participants of r who have neither answered nor
+// passed; in a consent round, the members of groups still voting who have
+// not answered.
 func (p *Process) waiting(r *Round, env Env) []*Member {
+	if r.Def.Consent {
+		var out []*Member
+		for _, m := range p.Participants(r) {
+			if r.voting(m.Group) && (r.Votes[m.User] == nil || r.Votes[m.User].Choice == "") {
+				out = append(out, m)
+			}
+		}
+		return out
+	}
 	answers, passes := p.tally(r, env)
 	var out []*Member
 	for _, m := range p.Participants(r) {

@@ -23,12 +23,15 @@ const (
 	SetSilence    = "silence"
 	SetTimeZone   = "timezone"
 	SetQuietHours = "quiet_hours"
+	SetVotes      = "votes"
+	SetRepWindow  = "rep_window"
+	SetEvaluation = "evaluation"
 )
 
 // SettingKeys lists the keys /set accepts, in the order /settings shows them.
 var SettingKeys = []string{
 	SetTitle, SetTemplate, SetLanguage, SetKaders, SetRules, SetCommitment,
-	SetQuorum, SetSilence, SetTimeZone, SetQuietHours,
+	SetQuorum, SetSilence, SetVotes, SetRepWindow, SetTimeZone, SetQuietHours, SetEvaluation,
 }
 
 // Fallbacks when neither the process nor its template says otherwise.
@@ -36,6 +39,9 @@ const (
 	defaultQuorumShare = 0.6
 	defaultQuorumMin   = 3
 	defaultTimeZone    = "Europe/Amsterdam"
+	defaultRepWindow   = 24 * time.Hour
+	// evaluationHour is when, on the evaluation date, the evaluation round opens.
+	evaluationHour = 9
 )
 
 // Language is the process's language: what group messages are written in.
@@ -51,6 +57,38 @@ func (p *Process) TimeZone() string {
 // Silence says whether silence may count as consent (only if the rules say so).
 func (p *Process) Silence() string {
 	return cmp.Or(p.Set[SetSilence], p.Template.Settings.Silence, SilenceNoConsent)
+}
+
+// VotesShown says how consent answers show within a group: named or tally.
+func (p *Process) VotesShown() string {
+	return cmp.Or(p.Set[SetVotes], p.Template.Settings.Votes, VotesNamed)
+}
+
+// RepWindow is how long a group has to object to a proposed representative.
+func (p *Process) RepWindow() time.Duration {
+	if v, ok := p.Set[SetRepWindow]; ok {
+		var d Duration
+		if d.UnmarshalText([]byte(v)) == nil {
+			return time.Duration(d)
+		}
+	}
+	if w := p.Template.Settings.RepWindow; w > 0 {
+		return time.Duration(w)
+	}
+	return defaultRepWindow
+}
+
+// Evaluation returns when the evaluation round opens (zero if no date is set).
+func (p *Process) Evaluation(loc *time.Location) time.Time {
+	v, ok := p.Set[SetEvaluation]
+	if !ok {
+		return time.Time{}
+	}
+	d, err := time.ParseInLocation(time.DateOnly, v, loc)
+	if err != nil {
+		return time.Time{}
+	}
+	return d.Add(evaluationHour * time.Hour)
 }
 
 // Quorum is the share of a group's members (and the minimum count) that a
@@ -114,6 +152,10 @@ func (p *Process) SettingValue(key string) (string, bool) {
 		return formatQuorum(share, min), explicit
 	case SetSilence:
 		return p.Silence(), explicit
+	case SetVotes:
+		return p.VotesShown(), explicit
+	case SetRepWindow:
+		return Duration(p.RepWindow()).String(), explicit
 	case SetTimeZone:
 		return p.TimeZone(), explicit
 	case SetQuietHours:
@@ -158,6 +200,24 @@ func normalizeSetting(key, value string, env Env) (string, error) {
 			return "", Refuse(ErrSetSilence)
 		}
 		return v, nil
+	case SetVotes:
+		v := strings.ToLower(value)
+		if !slices.Contains(voteModes, v) {
+			return "", Refuse(ErrSetVotes)
+		}
+		return v, nil
+	case SetRepWindow:
+		var d Duration
+		if err := d.UnmarshalText([]byte(value)); err != nil || d <= 0 || time.Duration(d) > 30*24*time.Hour {
+			return "", Refuse(ErrSetRepWindow)
+		}
+		return Duration(d).String(), nil
+	case SetEvaluation:
+		d, err := parseDate(value)
+		if err != nil {
+			return "", Refuse(ErrSetEvaluation)
+		}
+		return d.Format(time.DateOnly), nil
 	case SetTimeZone:
 		if env.ValidZone == nil || !env.ValidZone(value) {
 			return "", Refuse(ErrSetTimeZone, "value", value)
@@ -212,6 +272,15 @@ func parseQuorum(v string) (share float64, min int, err error) {
 		}
 	}
 	return share, min, nil
+}
+
+func parseDate(v string) (time.Time, error) {
+	for _, layout := range []string{time.DateOnly, "2-1-2006", "2/1/2006"} {
+		if d, err := time.Parse(layout, strings.TrimSpace(v)); err == nil {
+			return d, nil
+		}
+	}
+	return time.Time{}, fmt.Errorf("date %q", v)
 }
 
 func formatQuorum(share float64, min int) string {

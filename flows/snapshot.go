@@ -3,6 +3,7 @@ package flows
 import (
 	"encoding/json"
 	"fmt"
+	"time"
 )
 
 // EncodeSnapshot encodes the state; DecodeSnapshot reverses it exactly, so
@@ -44,6 +45,15 @@ func (p *Process) normalize() {
 		}
 		if r.Passes == nil {
 			r.Passes = map[string]GroupID{}
+		}
+		if r.Votes == nil {
+			r.Votes = map[UserID]*Vote{}
+		}
+		if r.Decisions == nil {
+			r.Decisions = map[GroupID]*GroupDecision{}
+		}
+		if r.Extended == nil {
+			r.Extended = map[GroupID]time.Time{}
 		}
 	}
 }

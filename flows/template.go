@@ -35,8 +35,14 @@ type TemplateSettings struct {
 	QuorumShare *float64 `toml:"quorum_share" json:"quorum_share,omitempty"`
 	QuorumMin   *int     `toml:"quorum_min" json:"quorum_min,omitempty"`
 	Silence     string   `toml:"silence" json:"silence,omitempty"`
-	TimeZone    string   `toml:"time_zone" json:"time_zone,omitempty"`
-	QuietHours  string   `toml:"quiet_hours" json:"quiet_hours,omitempty"`
+	// Votes says how consent answers show within a group: named or tally.
+	Votes string `toml:"votes" json:"votes,omitempty"`
+	// RepWindow is how long a group has to object to a proposed representative.
+	RepWindow Duration `toml:"rep_window" json:"rep_window,omitempty"`
+	// EvaluationKind is the kind of round the evaluation date opens.
+	EvaluationKind string `toml:"evaluation_kind" json:"evaluation_kind,omitempty"`
+	TimeZone       string `toml:"time_zone" json:"time_zone,omitempty"`
+	QuietHours     string `toml:"quiet_hours" json:"quiet_hours,omitempty"`
 }
 
 // Kind is what a kind of round does.
@@ -68,6 +74,12 @@ type Kind struct {
 	// Share is where the summary goes: scope (the round's chats) or all
 	// (every group's chat, and the joint chat if there is one).
 	Share string `toml:"share" json:"share,omitempty"`
+	// Consent makes this the kind /consent opens: every group decides on
+	// one version of a proposal, by votes.
+	Consent bool `toml:"consent" json:"consent,omitempty"`
+	// LastChance is how long before the deadline those who have not
+	// answered get a last-chance notice (consent kinds).
+	LastChance Duration `toml:"last_chance" json:"last_chance,omitempty"`
 }
 
 // Step is one step of a template's sequence, opened with /next.
@@ -95,6 +107,9 @@ const (
 
 	SilenceNoConsent = "no-consent"
 	SilenceConsent   = "consent"
+
+	VotesNamed = "named"
+	VotesTally = "tally"
 )
 
 var (
@@ -103,6 +118,7 @@ var (
 	relays      = []string{RelayApprove, RelayAuto, RelayNone}
 	shares      = []string{ShareScope, ShareAll}
 	silences    = []string{SilenceNoConsent, SilenceConsent}
+	voteModes   = []string{VotesNamed, VotesTally}
 	showable    = []string{"kaders", "rules", "commitment"}
 	maxDuration = 366 * 24 * time.Hour
 )
@@ -130,7 +146,15 @@ func (d *Duration) UnmarshalText(b []byte) error {
 }
 
 // MarshalText writes the duration in Go's notation.
-func (d Duration) MarshalText() ([]byte, error) { return []byte(time.Duration(d).String()), nil }
+func (d Duration) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
+
+// String writes whole days as "3d", anything else in Go's notation.
+func (d Duration) String() string {
+	if day := 24 * time.Hour; d > 0 && time.Duration(d)%day == 0 {
+		return fmt.Sprintf("%dd", time.Duration(d)/day)
+	}
+	return time.Duration(d).String()
+}
 
 // Problem is one thing wrong in a template, with where it is.
 type Problem struct {
@@ -187,6 +211,10 @@ func (t *Template) check(report func(key, format string, args ...any), validZone
 	s := t.Settings
 	oneOf(report, "settings.language", s.Language, Languages, true)
 	oneOf(report, "settings.silence", s.Silence, silences, true)
+	oneOf(report, "settings.votes", s.Votes, voteModes, true)
+	if s.EvaluationKind != "" && t.Kinds[s.EvaluationKind] == nil {
+		report("settings.evaluation_kind", "evaluation_kind names %q, which the template does not define", s.EvaluationKind)
+	}
 	if s.QuorumShare != nil && (*s.QuorumShare <= 0 || *s.QuorumShare > 1) {
 		report("settings.quorum_share", "quorum_share must be more than 0 and at most 1 (0.6 means 60%%), not %v", *s.QuorumShare)
 	}
@@ -254,6 +282,16 @@ func (k *Kind) check(report func(key, format string, args ...any), key, name str
 	if !k.Announce && (k.Invite || len(k.Show) > 0) {
 		report(key, "kind %q collects answers; invite and show belong to announcements (announce = true)", name)
 	}
+	if k.Consent {
+		if k.Announce || (k.Anonymity != "" && k.Anonymity != AnonNone) || k.AnonymousOption != "" || k.Relay != "" || k.Share != "" {
+			report(key, "kind %q is a consent round: it cannot announce, be anonymous or have relay or share (tallies go to every group)", name)
+		}
+		if k.LastChance > 0 && k.Deadline > 0 && k.LastChance >= k.Deadline {
+			report(key+".last_chance", "the last chance of kind %q must come before its deadline", name)
+		}
+	} else if k.LastChance > 0 {
+		report(key+".last_chance", "last_chance belongs to consent kinds (consent = true)")
+	}
 }
 
 func requireLanguages(report func(key, format string, args ...any), key string, t Text, what string) {
@@ -303,11 +341,22 @@ func (t *Template) Kind(name string) *Kind {
 	return &c
 }
 
-// KindNames returns the names of the kinds that collect answers, sorted.
+// ConsentKind returns the name of the template's consent kind ("" if none).
+func (t *Template) ConsentKind() string {
+	for _, n := range sortedKeys(t.Kinds) {
+		if t.Kinds[n].Consent {
+			return n
+		}
+	}
+	return ""
+}
+
+// KindNames returns the names of the kinds /round opens, sorted: those
+// that collect answers (consent rounds are opened with /consent).
 func (t *Template) KindNames() []string {
 	var names []string
 	for _, n := range sortedKeys(t.Kinds) {
-		if !t.Kinds[n].Announce {
+		if !t.Kinds[n].Announce && !t.Kinds[n].Consent {
 			names = append(names, n)
 		}
 	}

@@ -2,35 +2,78 @@ package flows
 
 import (
 	"fmt"
+	"slices"
 	"time"
 )
 
-// A due item is something the engine must do at a time: close a round at
-// its deadline, or send a reminder.
+// A due item is something the engine must do at a time.
 type dueItem struct {
-	id    string
+	id    string // stable: the timer's idempotency key is made from it
 	at    time.Time
+	do    string
 	round int
-	// remind is the number of the reminder to send (0: close the round).
-	remind int
+	group GroupID
+	n     int // the reminder's number, or the nomination's
 }
+
+// What a due item does.
+const (
+	dueClose      = "close"      // close a round at its deadline
+	dueRemind     = "remind"     // send a reminder
+	dueDecide     = "decide"     // decide a group's consent at its deadline
+	dueLastChance = "lastchance" // the last-chance notice of a consent round
+	dueInstall    = "install"    // make an accepted nominee representative
+	dueEvaluation = "evaluation" // open the evaluation round
+)
 
 func (p *Process) dueItems(env Env) []dueItem {
 	loc := env.location(p.TimeZone())
 	quiet := p.QuietHours()
 	var items []dueItem
 	for _, r := range p.OpenRounds() {
-		if !r.Deadline.IsZero() {
-			items = append(items, dueItem{id: fmt.Sprintf("r%d:close", r.N), at: r.Deadline, round: r.N})
+		if r.Def.Consent {
+			items = append(items, p.consentDue(r, env)...)
+		} else if !r.Deadline.IsZero() {
+			items = append(items, dueItem{id: fmt.Sprintf("r%d:close", r.N), at: r.Deadline, do: dueClose, round: r.N})
 		}
 		for i := r.RemindersSent; i < len(r.Reminders); i++ {
 			at := quiet.After(r.Reminders[i], loc)
 			if !r.Deadline.IsZero() && !at.Before(r.Deadline) {
 				break
 			}
-			items = append(items, dueItem{id: fmt.Sprintf("r%d:remind%d", r.N, i+1), at: at, round: r.N, remind: i + 1})
+			items = append(items, dueItem{id: fmt.Sprintf("r%d:remind%d", r.N, i+1), at: at, do: dueRemind, round: r.N, n: i + 1})
 			break
 		}
+	}
+	for _, n := range p.Nominations {
+		if n.Pending() && n.Accepted && len(n.Objected) == 0 {
+			items = append(items, dueItem{id: fmt.Sprintf("rep%d:install", n.ID), at: n.Until, do: dueInstall, n: n.ID})
+		}
+	}
+	if at := p.Evaluation(loc); !at.IsZero() && !p.EvaluationOpened && p.Template.Settings.EvaluationKind != "" {
+		items = append(items, dueItem{id: "evaluation:" + p.Set[SetEvaluation], at: at, do: dueEvaluation})
+	}
+	return items
+}
+
+// consentDue are a consent round's deadlines, one per group still voting
+// (a group given more time has its own), and its last-chance notice. Ids
+// carry the deadline, so an extension makes new timers.
+func (p *Process) consentDue(r *Round, env Env) []dueItem {
+	var items []dueItem
+	var first time.Time
+	for _, g := range r.Groups {
+		dl := r.deadlineOf(g)
+		if !r.voting(g) || dl.IsZero() {
+			continue
+		}
+		items = append(items, dueItem{id: fmt.Sprintf("r%d:decide:%s@%d", r.N, g, dl.Unix()), at: dl, do: dueDecide, round: r.N, group: g})
+		if first.IsZero() || dl.Before(first) {
+			first = dl
+		}
+	}
+	if lc := time.Duration(r.Def.LastChance); lc > 0 && !first.IsZero() && !r.LastChanceSent {
+		items = append(items, dueItem{id: fmt.Sprintf("r%d:lastchance@%d", r.N, first.Unix()), at: first.Add(-lc), do: dueLastChance, round: r.N})
 	}
 	return items
 }
@@ -55,19 +98,31 @@ func (p *Process) Due(env Env) (id string, ok bool) {
 	return it.id, ok
 }
 
+// firstDue is the earliest item due at env.Now; deadlines come before the
+// reminders and notices of the same round.
 func (p *Process) firstDue(env Env) (dueItem, bool) {
-	var first dueItem
-	found := false
+	var due []dueItem
 	for _, it := range p.dueItems(env) {
-		if it.at.After(env.Now) {
-			continue
-		}
-		// A deadline that has passed wins over reminders of the same round.
-		if !found || it.at.Before(first.at) || (it.round == first.round && it.remind == 0) {
-			first, found = it, true
+		if !it.at.After(env.Now) {
+			due = append(due, it)
 		}
 	}
-	return first, found
+	if len(due) == 0 {
+		return dueItem{}, false
+	}
+	rank := func(it dueItem) int {
+		if it.do == dueClose || it.do == dueDecide {
+			return 0
+		}
+		return 1
+	}
+	slices.SortStableFunc(due, func(a, b dueItem) int {
+		if a.round == b.round && rank(a) != rank(b) {
+			return rank(a) - rank(b)
+		}
+		return a.at.Compare(b.at)
+	})
+	return due[0], true
 }
 
 // Tick does the first thing due at env.Now.
@@ -78,34 +133,46 @@ func (Tick) decide(p *Process, env Env) (*Decision, error) {
 	if !ok {
 		return &Decision{}, nil
 	}
-	r := p.Round(it.round)
 	b := newBuilder("", env)
-	if it.remind == 0 {
+	r := p.Round(it.round)
+	switch it.do {
+	case dueClose:
 		p.close(b, r, ClosedAtDeadline, env)
-		return b.decision(), nil
+	case dueDecide:
+		p.decideGroups(b, r, []GroupID{it.group}, env)
+	case dueLastChance:
+		b.event(&LastChanceSent{Round: r.N})
+		p.lastChance(b, r, env)
+	case dueRemind:
+		// Skip reminders that were missed (the bot was down): send the latest.
+		n := it.n
+		loc := env.location(p.TimeZone())
+		for n < len(r.Reminders) && !p.QuietHours().After(r.Reminders[n], loc).After(env.Now) {
+			n++
+		}
+		b.event(&ReminderSent{Round: r.N, N: n})
+		p.remind(b, r, env)
+	case dueInstall:
+		p.installRep(b, p.Nomination(it.n))
+	case dueEvaluation:
+		b.event(&EvaluationStarted{})
+		p.openEvaluation(b, env)
 	}
-	// Skip reminders that were missed (the bot was down): send the latest.
-	n := it.remind
-	loc := env.location(p.TimeZone())
-	for n < len(r.Reminders) && !p.QuietHours().After(r.Reminders[n], loc).After(env.Now) {
-		n++
-	}
-	b.event(&ReminderSent{Round: r.N, N: n})
-	p.remind(b, r, env)
 	return b.decision(), nil
 }
 
-// remind posts a reminder in the round's chats and nudges, privately, each
-// participant who has neither answered nor passed.
+// remind posts a reminder in the round's chats where someone is still
+// waiting, and nudges, privately, each participant who has neither answered
+// nor passed (in a consent round: not answered).
 func (p *Process) remind(b *builder, r *Round, env Env) {
 	for _, chat := range p.chatsOf(r.Groups, r.Joint) {
 		pr := p.progressIn(r, chat, env)
-		if pr.Waiting() <= 0 {
-			continue // everyone here has answered or passed
+		if pr.Waiting() <= 0 || (r.Def.Consent && !r.voting(pr.Group)) {
+			continue
 		}
 		lines := []Line{L(MsgReminder, "n", r.N, "kind", r.Def.Title)}
-		if !r.Deadline.IsZero() {
-			lines = append(lines, L(MsgRoundDeadline, "deadline", Zoned{r.Deadline, p.TimeZone()}))
+		if dl := r.deadlineOf(pr.Group); !dl.IsZero() {
+			lines = append(lines, L(MsgRoundDeadline, "deadline", Zoned{dl, p.TimeZone()}))
 		}
 		lines = append(lines, progressLine(pr))
 		b.send(Message{To: ToChat(chat), Lines: lines})
@@ -118,9 +185,45 @@ func (p *Process) remind(b *builder, r *Round, env Env) {
 			where = L(MsgNudge, "n", r.N, "kind", r.Def.Title, "group", p.Group(m.Group).Name)
 		}
 		nudge := Message{To: ToUser(m.User), Lines: []Line{where}}
-		if !r.Deadline.IsZero() {
-			nudge.Lines = append(nudge.Lines, L(MsgRoundDeadline, "deadline", Zoned{r.Deadline, p.TimeZone()}))
+		if dl := r.deadlineOf(m.Group); !dl.IsZero() {
+			nudge.Lines = append(nudge.Lines, L(MsgRoundDeadline, "deadline", Zoned{dl, p.TimeZone()}))
 		}
 		b.send(nudge)
+	}
+}
+
+// lastChance tells those who have not answered in a consent round that it
+// is their last chance, and each group still voting where it stands.
+func (p *Process) lastChance(b *builder, r *Round, env Env) {
+	for _, gid := range r.Groups {
+		if !r.voting(gid) {
+			continue
+		}
+		g := p.Group(gid)
+		t := p.ConsentTally(r, gid)
+		b.send(Message{To: ToChat(g.Chat), Lines: []Line{
+			L(MsgLastChanceGroup, "n", r.N, "deadline", Zoned{r.deadlineOf(gid), p.TimeZone()}), tallyLine(t)}})
+	}
+	for _, m := range p.waiting(r, env) {
+		b.send(Message{To: ToUser(m.User), Lines: []Line{
+			L(MsgLastChance, "n", r.N, "proposal", r.Proposal, "v", r.Version, "group", p.Group(m.Group).Name,
+				"deadline", Zoned{r.deadlineOf(m.Group), p.TimeZone()})}})
+	}
+}
+
+// openEvaluation opens the evaluation round on the agreed date (method.md
+// §3a phase 12). If a round is still open it tells the facilitators instead.
+func (p *Process) openEvaluation(b *builder, env Env) {
+	name := p.Template.Settings.EvaluationKind
+	kind := p.Kind(name)
+	if err := p.start(b, env, Actor{}, name, kind, ScopeAll, "", 0); err != nil {
+		for _, f := range p.FacilitatorIDs() {
+			b.send(Message{To: ToUser(f), Lines: []Line{L(MsgEvaluationBlocked)}})
+		}
+		return
+	}
+	b.d.Reply = nil
+	for _, chat := range p.Chats() {
+		b.send(Message{To: ToChat(chat), Lines: []Line{L(MsgEvaluationDay, "title", p.Title)}})
 	}
 }

@@ -18,6 +18,7 @@
 //	wim in bewoners replies to #12: Ja        a reply to bot message #12
 //	wim in bewoners edits: Ik woon hier…      an edited reply
 //	wim in bewoners replies to henk: Klopt    a reply to another person's message
+//	ilse in bewoners: /rep @wim               @person mentions that person
 //	wim in bewoners sends photo               non-text content (photo, voice, sticker)
 //	wim in bewoners replies with voice        non-text content as a reply to the bot
 //	sara sends voice                          non-text content in sara's private chat

@@ -258,6 +258,16 @@ func (s *simulator) update(st step) (*bot.Update, error) {
 	u.Text, u.Edited, u.Attachment = s.expand(st.text), st.edited, st.attach
 	u.ReplyToBot = st.replyTo == "bot"
 	u.ReplyToOther = st.replyTo != "" && st.replyTo != "bot"
+	if u.ReplyToOther {
+		u.ReplyToUser = userID(st.replyTo)
+	}
+	for _, word := range strings.Fields(u.Text) {
+		if name, ok := strings.CutPrefix(word, "@"); ok {
+			if _, known := s.script.people[name]; known {
+				u.Mentions = append(u.Mentions, userID(name))
+			}
+		}
+	}
 	if u.ReplyToBot {
 		id := st.replyID
 		if id == 0 {
