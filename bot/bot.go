@@ -135,7 +135,7 @@ func (b *Bot) Handle(ctx context.Context, u *Update) (*Reply, error) {
 		return nil, err
 	}
 	text, buttons := b.render.Message(msg, b.replyLanguage(ctx, req, msg))
-	return &Reply{Private: msg.Private, Text: text, Buttons: buttons}, nil
+	return &Reply{Private: msg.Private, Text: text, Buttons: buttons, File: req.file}, nil
 }
 
 // replyLanguage is the language of a reply: in a group chat, where everyone

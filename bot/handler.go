@@ -23,6 +23,9 @@ type Request struct {
 	Lang string
 	// ProcessLang is the process's language, once known.
 	ProcessLang string
+
+	// file is a document a handler attaches to its reply.
+	file *File
 }
 
 // A Handler handles a request and returns the reply to give the actor (nil

@@ -57,17 +57,27 @@ func (r *Renderer) Message(m *flows.Message, lang string) (Rich, [][]Button) {
 // styles the spans; parameter values are inserted as text in the
 // surrounding style and never parsed.
 func (r *Renderer) Line(line flows.Line, lang string) Rich {
+	var out Rich
+	r.walk(line, lang, func(text string, style Style, _ bool) {
+		out = append(out, Span{Text: text, Style: style})
+	})
+	return out
+}
+
+// walk renders a line piece by piece: literal catalog text and parameter
+// values (param true), each with the style around it.
+func (r *Renderer) walk(line flows.Line, lang string, emit func(text string, style Style, param bool)) {
 	text, ok := r.catalog(lang).Text(line.Key, line.Params)
 	if !ok {
 		// A missing key is caught by tests; show the key rather than nothing.
-		return Rich{{Text: string(line.Key)}}
+		emit(string(line.Key), 0, false)
+		return
 	}
-	var out Rich
 	var style Style
 	var plain strings.Builder
 	flush := func() {
 		if plain.Len() > 0 {
-			out = append(out, Span{Text: plain.String(), Style: style})
+			emit(plain.String(), style, false)
 			plain.Reset()
 		}
 	}
@@ -94,7 +104,7 @@ func (r *Renderer) Line(line flows.Line, lang string) Rich {
 			name := text[i+1 : i+end]
 			flush()
 			if v := r.param(line.Params[name], lang); v != "" {
-				out = append(out, Span{Text: v, Style: style})
+				emit(v, style, true)
 			}
 			i += end
 		default:
@@ -102,7 +112,6 @@ func (r *Renderer) Line(line flows.Line, lang string) Rich {
 		}
 	}
 	flush()
-	return out
 }
 
 func (r *Renderer) param(p flows.Param, lang string) string {

@@ -60,4 +60,13 @@ type Reply struct {
 	Private bool
 	Text    Rich
 	Buttons [][]Button
+	// File is a document to send with the reply (the record of /export).
+	File *File
+}
+
+// File is a document for an adapter to send as an attachment.
+type File struct {
+	Name string
+	Type string // a MIME type
+	Data []byte
 }

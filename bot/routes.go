@@ -14,7 +14,7 @@ import (
 // notYetAvailable are commands of the design (DESIGN.md §3) that later
 // versions add; until then they get a kind answer instead of "unknown".
 var notYetAvailable = []string{
-	"export", "pause", "resume", "timeout", "mydata", "forget", "reopen", "dashboard",
+	"pause", "resume", "timeout", "mydata", "forget", "reopen", "dashboard",
 }
 
 func (b *Bot) routes() *Mux {
@@ -25,6 +25,7 @@ func (b *Bot) routes() *Mux {
 	m.HandleCommand("claim", HandlerFunc(b.claim))
 	m.HandleCommand("link", HandlerFunc(b.link))
 	m.HandleCommand("lang", HandlerFunc(b.lang))
+	m.HandleCommand("export", HandlerFunc(b.export))
 
 	m.HandleCommand("set", b.inProcess(func(req *Request) flows.Command {
 		key, value := firstWord(req.Args)
@@ -118,7 +119,7 @@ func (b *Bot) routes() *Mux {
 		return flows.Extend{Actor: a, Round: in.N, Group: in.Group}
 	})
 	button(flows.DoSilence, func(a flows.Actor, in *flows.Intent) flows.Command {
-		return flows.CountSilence{Actor: a, Round: in.N, Group: in.Group}
+		return flows.StartSilence{Actor: a, Round: in.N, Group: in.Group}
 	})
 	button(flows.DoStuck, func(a flows.Actor, in *flows.Intent) flows.Command {
 		return flows.ChooseStuck{Actor: a, Proposal: in.N, Option: in.Arg}

@@ -22,6 +22,7 @@ type EventLog interface {
 	Append(ctx context.Context, c flows.Commit) (flows.AppendResult, error)
 	Load(ctx context.Context, process string) (flows.History, error)
 	Due(ctx context.Context, now time.Time, limit int) ([]flows.DueProcess, error)
+	ReadLog(ctx context.Context, process string, from int64, limit int) ([][]byte, error)
 	Processes(ctx context.Context) ([]string, error)
 }
 

@@ -58,6 +58,11 @@ func (c Confirm) decide(p *Process, env Env) (*Decision, error) {
 	if err != nil {
 		return nil, err
 	}
+	if latest := pr.Latest(); latest.V > 1 && latest.Change == "" {
+		// A new version is waiting to be classified: confirming the one
+		// before it would settle the proposal past the amendment.
+		return nil, Refuse(ErrVersionUnclassified, "proposal", pr.N, "v", latest.V)
+	}
 	v := pr.Shown().V
 	if by := pr.Confirmed[v][g.ID]; by != nil {
 		return replyOnly(private(L(MsgAlreadyConfirmed, "group", g.Name, "proposal", pr.N, "v", v, "name", by.Name))), nil

@@ -279,20 +279,36 @@ func (c Next) decide(p *Process, env Env) (*Decision, error) {
 // facilitators first (or straight out with relay = "auto").
 type Close struct {
 	Actor Actor
-	Arg   string // "", a scope word, or a round number
+	// Arg is "", a scope word or a round number, optionally followed by
+	// the reason for closing before the deadline (it goes into the record).
+	Arg string
 }
 
 func (c Close) decide(p *Process, env Env) (*Decision, error) {
 	if err := requireFacilitator(p, c.Actor); err != nil {
 		return nil, err
 	}
-	rounds, err := p.roundsToClose(c.Actor, strings.TrimSpace(c.Arg))
+	which, reason := strings.TrimSpace(c.Arg), ""
+	if first, rest, _ := strings.Cut(which, " "); first != "" {
+		if _, isScope := ParseScope(first); isScope || isNumber(first) {
+			which, reason = first, strings.TrimSpace(rest)
+		} else {
+			which, reason = "", which
+		}
+	}
+	if n := len([]rune(reason)); n > maxReasonRunes {
+		return nil, Refuse(ErrAnswerTooLong, "max", maxReasonRunes, "length", n)
+	}
+	rounds, err := p.roundsToClose(c.Actor, which)
 	if err != nil {
 		return nil, err
 	}
 	b := newBuilder(c.Actor.User, env)
 	var reply []Line
 	for _, r := range rounds {
+		if early := !r.Deadline.IsZero() && env.Now.Before(r.Deadline); early || reason != "" {
+			b.event(&Intervened{What: InterventionCloseEarly, Round: r.N, Note: reason})
+		}
 		p.close(b, r, ClosedByFacilitator, env)
 		if r.Def.Consent {
 			reply = append(reply, L(MsgConsentClosedBy, "n", r.N, "proposal", r.Proposal, "v", r.Version))
@@ -356,6 +372,11 @@ func (p *Process) roundsToClose(a Actor, arg string) ([]*Round, error) {
 	return nil, Refuse(ErrNoOpenRoundHere)
 }
 
+func isNumber(s string) bool {
+	_, err := strconv.Atoi(strings.TrimPrefix(s, "#"))
+	return err == nil
+}
+
 func roundList(rs []*Round) string {
 	var parts []string
 	for _, r := range rs {
@@ -372,7 +393,7 @@ func (p *Process) close(b *builder, r *Round, reason string, env Env) {
 		return
 	}
 	n := r.N
-	b.event(&RoundClosed{Round: n, Reason: reason})
+	b.event(&RoundClosed{Round: n, Reason: reason, Final: p.finalOf(r, env)})
 	b.sendAfter(func(q *Process) []Message { return q.roundMessages(n, env, true) })
 	notice := MsgClosedAwaitingSummary
 	switch r.Def.Relay {

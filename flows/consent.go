@@ -608,12 +608,34 @@ func (c Extend) decide(p *Process, env Env) (*Decision, error) {
 	return b.decision(), nil
 }
 
-// CountSilence is the facilitator's other choice after no decision, allowed
-// only when the process's rules say silence counts as consent.
-type CountSilence struct {
+// StartSilence is the facilitator's button to count silence as consent:
+// the bot asks for the reason, which goes into the record.
+type StartSilence struct {
 	Actor Actor
 	Round int
 	Group GroupID
+}
+
+func (c StartSilence) decide(p *Process, _ Env) (*Decision, error) {
+	r, g, err := p.noDecision(c.Actor, c.Round, c.Group)
+	if err != nil {
+		return nil, err
+	}
+	if p.Silence() != SilenceConsent {
+		return nil, Refuse(ErrSilenceNotAllowed)
+	}
+	m := private(L(MsgSilenceReason, "group", g.Name, "n", r.N))
+	return &Decision{Await: &Await{Process: p.ID, Purpose: PurposeSilence, Round: r.N, Arg: string(g.ID)}, Reply: &m}, nil
+}
+
+// CountSilence is the facilitator's other choice after no decision, allowed
+// only when the process's rules say silence counts as consent; the reason
+// is logged.
+type CountSilence struct {
+	Actor  Actor
+	Round  int
+	Group  GroupID
+	Reason string
 }
 
 func (c CountSilence) decide(p *Process, env Env) (*Decision, error) {
@@ -624,9 +646,15 @@ func (c CountSilence) decide(p *Process, env Env) (*Decision, error) {
 	if p.Silence() != SilenceConsent {
 		return nil, Refuse(ErrSilenceNotAllowed)
 	}
+	reason := strings.TrimSpace(c.Reason)
+	if reason == "" {
+		return nil, Refuse(ErrReasonNeeded)
+	}
 	d := *r.Decisions[g.ID]
 	d.Outcome, d.At = OutcomeSilence, env.Now
 	b := newBuilder(c.Actor.User, env)
+	b.d.Done = true
+	b.event(&Intervened{What: InterventionSilence, Round: r.N, Group: g.ID, Note: reason})
 	b.event(&GroupDecided{Round: r.N, Group: g.ID, Decision: d})
 	b.sendAfter(func(q *Process) []Message {
 		out := []Message{q.consentMessage(q.Round(r.N), g.Chat, env, true)}

@@ -146,7 +146,7 @@ func TestConsentRejectionsChangeNothing(t *testing.T) {
 		{"confirming with an objection", decided, Confirm{Actor: actor("ann", "ga", false), Proposal: 1}, ErrConfirmObjection},
 		{"confirming by a non-representative", decided, Confirm{Actor: actor("eve", "gb", false), Proposal: 1}, ErrRepsOnly},
 		{"confirming without a consent round", decisionFixture, Confirm{Actor: actor("dee", "gb", false), Proposal: 1}, ErrConfirmNoRound},
-		{"silence without the rules allowing it", decided, CountSilence{Actor: actor("fay", "fay", true), Round: 1, Group: "g3"}, ErrSilenceNotAllowed},
+		{"silence without the rules allowing it", decided, CountSilence{Actor: actor("fay", "fay", true), Round: 1, Group: "g3", Reason: "x"}, ErrSilenceNotAllowed},
 		{"extending a group that decided", decided, Extend{Actor: actor("fay", "fay", true), Round: 1, Group: "g1"}, ErrNotNoDecision},
 		{"a participant proposes", decisionFixture, Propose{Actor: actor("bob", "ga", false), Text: "x"}, ErrDraftersOnly},
 		{"amending while consent runs", open, Amend{Actor: actor("fay", "fay", true), Proposal: 1, Text: "anders"}, ErrConsentRunning},
@@ -270,7 +270,7 @@ func TestNoDecisionExtendOrSilence(t *testing.T) {
 			t.Fatalf("at the deadline: last chance %v, A %+v", r.LastChanceSent, r.Decisions["g1"])
 		}
 		if silence {
-			must(t, p, CountSilence{Actor: fay, Round: 1, Group: "g1"})
+			must(t, p, CountSilence{Actor: fay, Round: 1, Group: "g1", Reason: "Zo afgesproken bij de opening."})
 			if got := r.Decisions["g1"].Outcome; got != OutcomeSilence {
 				t.Errorf("silence counted: %s", got)
 			}

@@ -91,6 +91,7 @@ const (
 	PurposeRepObjection = "rep_objection"
 	PurposeClassify     = "classify"
 	PurposeUnconfirm    = "unconfirm"
+	PurposeSilence      = "silence"
 )
 
 // PrivateText is text someone sent the bot privately while it waited for
@@ -118,6 +119,8 @@ func (c PrivateText) decide(p *Process, env Env) (*Decision, error) {
 		return Classify{Actor: c.Actor, Proposal: a.N, V: a.V, Change: a.Arg, Reason: c.Text}.decide(p, env)
 	case PurposeUnconfirm:
 		return WithdrawConfirmation{Actor: c.Actor, Proposal: a.N, Reason: c.Text}.decide(p, env)
+	case PurposeSilence:
+		return CountSilence{Actor: c.Actor, Round: a.Round, Group: GroupID(a.Arg), Reason: c.Text}.decide(p, env)
 	}
 	return &Decision{Done: true}, nil
 }

@@ -355,12 +355,16 @@ type ReminderSent struct {
 type RoundClosed struct {
 	Round  int    `json:"round"`
 	Reason string `json:"reason"`
+	// Final is what the round counted at closing, so that its summary and
+	// the record stay as they were when people joined or left later.
+	Final *Final `json:"final,omitempty"`
 }
 
 func (ev *RoundClosed) apply(p *Process, e *Event) {
 	r := p.Round(ev.Round)
 	r.Closed = e.At
 	r.CloseReason = ev.Reason
+	r.Final = ev.Final
 }
 
 // SummaryRelayed records that a round's summary was shared, approved by

@@ -31,6 +31,7 @@ func registerDecisionEvents() {
 	registerEvent[ConfirmationWithdrawn]()
 	registerEvent[ProposalAdopted]()
 	registerEvent[EvaluationStarted]()
+	registerEvent[Intervened]()
 }
 
 // ProposalCreated is /propose: proposal N, version 1, by the event's actor.
@@ -332,3 +333,21 @@ type EvaluationStarted struct{}
 
 func (*EvaluationStarted) EventType() string          { return "evaluation_started" }
 func (*EvaluationStarted) apply(p *Process, _ *Event) { p.EvaluationOpened = true }
+
+// Intervened records a facilitator's intervention with its reason, for the
+// record (DESIGN.md §2: closing early, counting silence, …).
+type Intervened struct {
+	What  string  `json:"what"`
+	Round int     `json:"round,omitempty"`
+	Group GroupID `json:"group,omitempty"`
+	Note  string  `json:"note,omitempty"`
+}
+
+// Interventions that carry a reason.
+const (
+	InterventionCloseEarly = "close_early"
+	InterventionSilence    = "silence"
+)
+
+func (*Intervened) EventType() string      { return "intervened" }
+func (*Intervened) apply(*Process, *Event) {}

@@ -43,6 +43,7 @@ type Round struct {
 	Departures int `json:"departures,omitempty"`
 
 	Closed      time.Time `json:"closed,omitzero"`
+	Final       *Final    `json:"final,omitempty"`
 	CloseReason string    `json:"close_reason,omitempty"`
 	Relayed     bool      `json:"relayed,omitempty"`
 }
@@ -100,6 +101,19 @@ func (r *Round) answerOf(u UserID, pseud string) (string, *Answer) {
 	return "", nil
 }
 
+// Final is what a round counted when it closed: the progress per group and
+// the keys of the answers that counted.
+type Final struct {
+	Progress []Progress `json:"progress"`
+	Answers  []string   `json:"answers,omitempty"`
+}
+
+// finalOf takes the tally of r as it stands, to record at closing.
+func (p *Process) finalOf(r *Round, env Env) *Final {
+	answers, _ := p.tally(r, env)
+	return &Final{Progress: p.Progress(r, env), Answers: sortedKeys(answers)}
+}
+
 // Progress is how far a group is in a round.
 type Progress struct {
 	Group    GroupID
@@ -130,6 +144,15 @@ func (r *Round) passKey(u UserID, pseud string) string {
 // answered by name (their pseudonymous pass could not be cleared without
 // tying the two).
 func (p *Process) tally(r *Round, env Env) (map[string]*Answer, map[string]GroupID) {
+	if r.Final != nil {
+		answers := make(map[string]*Answer, len(r.Final.Answers))
+		for _, k := range r.Final.Answers {
+			if a := r.Answers[k]; a != nil {
+				answers[k] = a
+			}
+		}
+		return answers, nil
+	}
 	answers, passes := r.Answers, r.Passes
 	if r.Departures > 0 {
 		current := map[string]GroupID{}
@@ -184,6 +207,9 @@ func (p *Process) Answers(r *Round, env Env) map[string]*Answer {
 // Progress returns the progress of each group taking part in r, in the
 // process's group order, counting current participants only.
 func (p *Process) Progress(r *Round, env Env) []Progress {
+	if r.Final != nil {
+		return r.Final.Progress
+	}
 	if r.Def.Consent {
 		var out []Progress
 		for _, g := range r.Groups {

@@ -28,7 +28,21 @@ func TestGolden(t *testing.T) {
 		name := strings.TrimSuffix(filepath.Base(path), ".txt")
 		t.Run(name, func(t *testing.T) {
 			src := mustRead(t, path)
-			got := runScript(t, src, openBolt(t))
+			res := runScriptFiles(t, src, openBolt(t))
+			got := res.Transcript
+			// Documents the bot sent (the record) are golden files too:
+			// testdata/<script>.<file name>.
+			for name, data := range res.Files {
+				file := strings.TrimSuffix(path, ".txt") + "." + name
+				if *update {
+					if err := os.WriteFile(file, data, 0o644); err != nil {
+						t.Fatal(err)
+					}
+				}
+				if want := mustRead(t, file); string(data) != want {
+					t.Errorf("%s differs (run with -update to accept):\n%s", file, diff(want, string(data)))
+				}
+			}
 			golden := strings.TrimSuffix(path, ".txt") + ".golden"
 			if *update {
 				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
@@ -50,6 +64,11 @@ func TestGolden(t *testing.T) {
 
 func runScript(t *testing.T, src string, st bot.Store) string {
 	t.Helper()
+	return runScriptFiles(t, src, st).Transcript
+}
+
+func runScriptFiles(t *testing.T, src string, st bot.Store) *Result {
+	t.Helper()
 	res, err := Run(context.Background(), src, Options{Store: st})
 	if err != nil {
 		t.Fatal(err)
@@ -57,7 +76,7 @@ func runScript(t *testing.T, src string, st bot.Store) string {
 	for _, f := range res.Failures {
 		t.Error(f)
 	}
-	return res.Transcript
+	return res
 }
 
 func openBolt(t *testing.T) *store.Bolt {

@@ -43,6 +43,8 @@ type Result struct {
 	Failures []Failure
 	// Sent is every message the bot sent or edited, as delivered.
 	Sent []Delivered
+	// Files are the documents the bot sent (the record of /export), by name.
+	Files map[string][]byte
 }
 
 // Failure is an expectation that did not hold.
@@ -69,7 +71,7 @@ func Run(ctx context.Context, src string, opts Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	sim := &simulator{script: sc, now: sc.start, messages: map[int]*message{}, vars: map[string]string{}}
+	sim := &simulator{script: sc, now: sc.start, messages: map[int]*message{}, vars: map[string]string{}, files: map[string][]byte{}}
 	secret := opts.Secret
 	if secret == nil {
 		secret = DefaultSecret
@@ -85,7 +87,7 @@ func Run(ctx context.Context, src string, opts Options) (*Result, error) {
 			return nil, fmt.Errorf("line %d: %w", st.line, err)
 		}
 	}
-	return &Result{Transcript: sim.out.String(), Failures: sim.failures, Sent: sim.sent}, nil
+	return &Result{Transcript: sim.out.String(), Failures: sim.failures, Sent: sim.sent, Files: sim.files}, nil
 }
 
 type simulator struct {
@@ -102,6 +104,7 @@ type simulator struct {
 	since    []Delivered // what the bot said since the last action
 	sent     []Delivered
 	failures []Failure
+	files    map[string][]byte
 	// vars are $CODE (the process last created) and $FCODE (the last
 	// co-facilitator code the bot gave), for scripts to use in commands.
 	vars map[string]string
@@ -159,6 +162,10 @@ func (s *simulator) step(ctx context.Context, st step) error {
 				place = "@" + st.person
 			}
 			s.show(place, 0, "", reply.Text, reply.Buttons)
+			if f := reply.File; f != nil {
+				s.files[f.Name] = f.Data
+				s.printf("    📎 %s (%d bytes)\n", f.Name, len(f.Data))
+			}
 		}
 		if strings.HasPrefix(u.Text, "/new") {
 			if id, err := s.bot.CurrentProcess(ctx, u.User); err == nil {

@@ -4,6 +4,7 @@
 //	samen run [-config FILE]        run the bot with the configured platforms
 //	samen simulate FILE             run a scripted conversation and print it
 //	samen check FILE…               validate process templates
+//	samen export CODE               print a process's record (Markdown)
 //
 // Wiring lives here and only here: configuration (TOML plus SAMEN_*
 // environment variables, secrets from the environment only), the store,
@@ -28,6 +29,8 @@ const (
   samen run [-config FILE]     run the bot (config: samen.toml if present; see config.example.toml)
   samen simulate FILE          run a scripted conversation against the bot and print the transcript
   samen check FILE...          validate process templates and report every problem with its line
+  samen export [-lang nl|en] CODE
+                               print the record of a process as Markdown
 `
 )
 
@@ -51,6 +54,8 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer, getenv f
 		return simulateCommand(ctx, args[1:], stdout, stderr)
 	case "check":
 		return checkCommand(args[1:], stdout, stderr)
+	case "export":
+		return exportCommand(ctx, args[1:], stdout, stderr, getenv)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usageMessage)
 		return exitOK

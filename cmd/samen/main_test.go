@@ -7,6 +7,10 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/samen-bot/samen/bot"
+	"github.com/samen-bot/samen/flows"
+	"github.com/samen-bot/samen/store"
 )
 
 // run runs Main with args and an environment, returning status and output.
@@ -146,5 +150,53 @@ func TestSimulate(t *testing.T) {
 	code, _, errOut = run(t, nil, "simulate", broken)
 	if code != exitUsage || !strings.Contains(errOut, "broken.txt:2:") {
 		t.Errorf("a script mistake: exit %d, %s", code, errOut)
+	}
+}
+
+func TestExport(t *testing.T) {
+	dir := t.TempDir()
+	env := map[string]string{"SAMEN_DATA_DIR": dir, "SAMEN_SECRET": "a-test-secret-that-is-long-enough-0123456789"}
+	// A process made through the bot, as a facilitator would.
+	st, err := store.OpenBolt(filepath.Join(dir, "samen.db"), store.BoltOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := bot.New(bot.Config{Store: st, Secret: []byte(env["SAMEN_SECRET"])})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	u := &bot.Update{Key: "t:1", Chat: flows.Chat{ID: "t:ilse", Private: true}, User: "t:ilse", Name: "Ilse", Text: "/new Export proef"}
+	if _, err := b.Handle(ctx, u); err != nil {
+		t.Fatal(err)
+	}
+	code, err := b.CurrentProcess(ctx, "t:ilse")
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// While a bot holds the embedded store, export says what to do.
+	status, _, errOut := run(t, env, "export", code)
+	if status != exitFailed || !strings.Contains(errOut, "/export") {
+		t.Fatalf("export while the store is held: exit %d, %s", status, errOut)
+	}
+	st.Close()
+
+	status, out, errOut := run(t, env, "export", strings.ToLower(code))
+	if status != exitOK {
+		t.Fatalf("exit %d: %s", status, errOut)
+	}
+	for _, want := range []string{"# Verslag: Export proef", "## Voorstellen", "## Ingrepen van de gespreksleiders"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the record lacks %q:\n%s", want, out)
+		}
+	}
+	status, out, _ = run(t, env, "export", "-lang", "en", code)
+	if status != exitOK || !strings.Contains(out, "# Record: Export proef") {
+		t.Errorf("an English record: exit %d\n%s", status, out)
+	}
+	status, _, errOut = run(t, env, "export", "NOPE99")
+	if status != exitFailed || !strings.Contains(errOut, "there is no process NOPE99") {
+		t.Errorf("an unknown code: exit %d, %s", status, errOut)
 	}
 }
