@@ -25,8 +25,10 @@ func (p *Process) GroupConsented(pr *Proposal, v int, g GroupID) error {
 			return Refuse(ErrConfirmRoundOpen, "n", r.N, "proposal", pr.N, "v", v)
 		case d.Outcome == OutcomePassed || d.Outcome == OutcomeSilence:
 			return nil
+		case d.Outcome == OutcomeBlocked && len(p.standingObjections(r, g)) == 0:
+			return Refuse(ErrConfirmNeedsRound, "n", r.N, "proposal", pr.N, "v", v)
 		case d.Outcome == OutcomeBlocked:
-			return Refuse(ErrConfirmObjection, "proposal", pr.N, "v", v, "objections", d.Objections)
+			return Refuse(ErrConfirmObjection, "proposal", pr.N, "v", v, "objections", len(p.standingObjections(r, g)))
 		default:
 			return Refuse(ErrConfirmNoDecision, "n", r.N, "proposal", pr.N, "v", v)
 		}
@@ -73,7 +75,12 @@ func (c Confirm) decide(p *Process, env Env) (*Decision, error) {
 	name := p.Members[c.Actor.User].Name
 	b := newBuilder(c.Actor.User, env)
 	b.event(&ConsentConfirmed{Proposal: pr.N, V: v, Group: g.ID, Name: name})
-	confirmed := len(pr.Confirmed[v]) + 1
+	confirmed := 1
+	for gid := range pr.Confirmed[v] {
+		if gid != g.ID && p.GroupConsented(pr, v, gid) == nil {
+			confirmed++
+		}
+	}
 	if confirmed == len(p.Groups) {
 		b.event(&ProposalAdopted{Proposal: pr.N, V: v})
 		b.sendAfter(func(q *Process) []Message { return q.adoption(q.Proposal(pr.N)) })
@@ -193,9 +200,8 @@ func (c WithdrawConfirmation) decide(p *Process, env Env) (*Decision, error) {
 	b.event(&ConfirmationWithdrawn{Proposal: pr.N, V: v, Group: g.ID, Reason: reason, UpToRound: len(p.Rounds)})
 	name := p.Members[c.Actor.User].Name
 	line := L(MsgUnconfirmed, "name", name, "group", g.Name, "proposal", pr.N, "v", v, "reason", reason)
-	b.send(Message{To: ToChat(g.Chat), Lines: []Line{line}})
-	if p.Joint != "" {
-		b.send(Message{To: ToChat(p.Joint), Lines: []Line{line}})
+	for _, chat := range p.Chats() {
+		b.send(Message{To: ToChat(chat), Lines: []Line{line}})
 	}
 	for _, f := range p.FacilitatorIDs() {
 		b.send(Message{To: ToUser(f), Lines: []Line{line, L(MsgUnconfirmedNext, "proposal", pr.N)}})

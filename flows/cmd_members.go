@@ -18,6 +18,7 @@ func (p *Process) joinOffer(g *Group) Message {
 	if r := p.SettingText(SetRules, lang); r != "" {
 		lines = append(lines, L(MsgShowRules, "text", r))
 	}
+	lines = append(lines, p.decisionRules()...)
 	lines = append(lines, L(MsgJoinConsent))
 	return Message{
 		Lines:   lines,
@@ -166,4 +167,18 @@ func cleanName(s string) string {
 		return r
 	}, s)
 	return strings.Join(strings.Fields(s), " ")
+}
+
+// decisionRules are the agreements about deciding that people consent to
+// when they join: whether silence counts as consent, and a fallback way of
+// deciding if integration gets stuck.
+func (p *Process) decisionRules() []Line {
+	var lines []Line
+	if p.Silence() == SilenceConsent {
+		lines = append(lines, L(MsgShowSilence))
+	}
+	if f := p.Set[SetFallback]; f != "" {
+		lines = append(lines, L(MsgShowFallback, "text", f))
+	}
+	return lines
 }

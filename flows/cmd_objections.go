@@ -1,6 +1,9 @@
 package flows
 
-import "strconv"
+import (
+	"slices"
+	"strconv"
+)
 
 // ResolveObjection is the button under a new version, pressed by the
 // objector or the proposer: this version resolves the objection. With both,
@@ -72,10 +75,12 @@ func (c WithdrawObjection) decide(p *Process, env Env) (*Decision, error) {
 		chat := p.Group(o.Group).Chat
 		b.sendAfter(func(q *Process) []Message { return []Message{q.consentMessage(q.Round(r.N), chat, env, true)} })
 	}
-	for _, f := range p.FacilitatorIDs() {
-		b.send(Message{To: ToUser(f), Lines: []Line{L(MsgObjectionWithdrawnBy, "id", o.ID, "name", o.Name)}})
+	b.send(p.objectionWithdrawnNotices(o, p.Proposal(o.Proposal))...)
+	if r.voting(o.Group) {
+		b.reply(private(L(MsgObjectionWithdrawn, "id", o.ID)))
+	} else {
+		b.reply(private(L(MsgObjectionWithdrawnClosed, "id", o.ID)))
 	}
-	b.reply(private(L(MsgObjectionWithdrawn, "id", o.ID)))
 	return b.decision(), nil
 }
 
@@ -84,7 +89,7 @@ func (c WithdrawObjection) decide(p *Process, env Env) (*Decision, error) {
 func (p *Process) stuckOptions(pr *Proposal) []Message {
 	lines := []Line{L(MsgStuck, "proposal", pr.N, "cycles", pr.FailedCycles)}
 	var rows [][]Button
-	for _, opt := range StuckOptions {
+	for _, opt := range p.stuckOptionsOffered() {
 		lines = append(lines, L(stuckKey(opt)))
 		rows = append(rows, []Button{{Label: L(stuckButton(opt)), Intent: Intent{Do: DoStuck, Process: p.ID, N: pr.N, Arg: opt}}})
 	}
@@ -93,6 +98,15 @@ func (p *Process) stuckOptions(pr *Proposal) []Message {
 		out = append(out, Message{To: ToUser(f), Lines: lines, Buttons: rows})
 	}
 	return out
+}
+
+// stuckOptionsOffered are the ways forward on offer: the fallback way of
+// deciding only if the rules everyone consented to name one.
+func (p *Process) stuckOptionsOffered() []string {
+	if p.Set[SetFallback] != "" {
+		return StuckOptions
+	}
+	return slices.DeleteFunc(slices.Clone(StuckOptions), func(o string) bool { return o == "fallback" })
 }
 
 func stuckKey(opt string) MsgKey    { return MsgKey("stuck_" + opt) }
@@ -111,10 +125,7 @@ func (c ChooseStuck) decide(p *Process, env Env) (*Decision, error) {
 		return nil, err
 	}
 	pr := p.Proposal(c.Proposal)
-	valid := false
-	for _, o := range StuckOptions {
-		valid = valid || o == c.Option
-	}
+	valid := slices.Contains(p.stuckOptionsOffered(), c.Option)
 	if pr == nil || !valid || pr.FailedCycles < StuckAfter {
 		return nil, Refuse(ErrButtonExpired)
 	}
@@ -128,4 +139,18 @@ func (c ChooseStuck) decide(p *Process, env Env) (*Decision, error) {
 	}
 	b.reply(private(L(MsgStuckChosen, "proposal", pr.N, "option", stuckButton(c.Option))))
 	return b.decision(), nil
+}
+
+// objectionWithdrawnNotices tell the facilitators and the proposer that an
+// objection was withdrawn (by name where they may see it).
+func (p *Process) objectionWithdrawnNotices(o *Objection, pr *Proposal) []Message {
+	var out []Message
+	for _, to := range p.facilitatorsAndProposer(pr) {
+		line := L(MsgObjectionWithdrawnUnnamed, "id", o.ID, "group", p.groupName(o.Group))
+		if p.namedFor(to, o.Group) {
+			line = L(MsgObjectionWithdrawnBy, "id", o.ID, "name", o.Name)
+		}
+		out = append(out, Message{To: ToUser(to), Lines: []Line{line}})
+	}
+	return out
 }

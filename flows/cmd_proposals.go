@@ -239,7 +239,7 @@ func (p *Process) resolutionAsk(o *Objection, v *Version, to UserID, objector bo
 	if objector {
 		key = MsgResolveAskObjector
 	}
-	lines := append([]Line{L(key, "id", o.ID, "proposal", o.Proposal, "v", v.V)}, objectionLines(o, p.groupName(o.Group), !objector)...)
+	lines := append([]Line{L(key, "id", o.ID, "proposal", o.Proposal, "v", v.V)}, objectionLines(o, p.groupName(o.Group), !objector && p.namedFor(to, o.Group))...)
 	return Message{To: ToUser(to), Lines: lines, Buttons: [][]Button{{{
 		Label:  L(BtnResolved, "v", v.V),
 		Intent: Intent{Do: DoResolve, Process: p.ID, N: o.ID, Arg: strconv.Itoa(v.V)},

@@ -173,11 +173,14 @@ func (c AnswerNomination) decide(p *Process, env Env) (*Decision, error) {
 		b.reply(private(L(MsgRepDeclinedYou)))
 		return b.decision(), nil
 	}
-	if !env.Now.Before(n.Until) && len(n.Objected) == 0 {
+	switch {
+	case len(n.Objected) > 0:
+		b.reply(private(L(MsgRepAcceptedObjected)))
+	case !env.Now.Before(n.Until):
 		p.installRep(b, n)
-		return b.decision(), nil
+	default:
+		b.reply(private(L(MsgRepAcceptedWait, "until", Zoned{n.Until, p.TimeZone()})))
 	}
-	b.reply(private(L(MsgRepAcceptedWait, "until", Zoned{n.Until, p.TimeZone()})))
 	return b.decision(), nil
 }
 
@@ -210,7 +213,10 @@ func (c WithdrawNomination) decide(p *Process, env Env) (*Decision, error) {
 	b := newBuilder(c.Actor.User, env)
 	b.event(&NominationWithdrawn{ID: n.ID})
 	b.send(Message{To: ToChat(p.Group(n.Group).Chat), Lines: []Line{L(MsgNominationWithdrawn, "name", n.Name)}})
-	b.send(Message{To: ToUser(n.User), Lines: []Line{L(MsgNominationWithdrawn, "name", n.Name)}})
+	b.send(Message{To: ToUser(n.User), Lines: []Line{L(MsgNominationWithdrawnYou, "group", p.groupName(n.Group))}})
+	for _, o := range n.Objected {
+		b.send(Message{To: ToUser(o.By), Lines: []Line{L(MsgNominationWithdrawnObjector, "name", n.Name)}})
+	}
 	b.reply(private(L(MsgNominationWithdrawn, "name", n.Name)))
 	return b.decision(), nil
 }

@@ -240,6 +240,9 @@ func (p *Process) announcement(kind *Kind, prompt string, chat ChatID) Message {
 			m.Lines = append(m.Lines, L(MsgShowCommitment, "text", text))
 		}
 	}
+	if slices.Contains(kind.Show, SetRules) {
+		m.Lines = append(m.Lines, p.decisionRules()...)
+	}
 	if g := p.GroupByChat(chat); g != nil && kind.Invite {
 		m.Lines = append(m.Lines, L(MsgJoinConsent))
 		m.Buttons = [][]Button{{{Label: L(BtnJoin), Intent: Intent{Do: DoJoin, Process: p.ID, Group: g.ID}}}}

@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 )
@@ -46,6 +47,9 @@ func (c ChangeSetting) decide(p *Process, env Env) (*Decision, error) {
 	value, err := normalizeSetting(key, c.Value, env)
 	if err != nil {
 		return nil, err
+	}
+	if slices.Contains(agreedAtOpening, key) && p.started() {
+		return nil, Refuse(ErrSetAfterStart, "key", key)
 	}
 	if (key == SetTitle && p.Title == value) || (key != SetTitle && p.Set[key] == value) {
 		return replyOnly(private(L(MsgSettingUnchanged, "key", key, "value", value))), nil

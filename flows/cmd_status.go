@@ -13,6 +13,8 @@ func (p *Process) statusLines(env Env) []Line {
 	lines := []Line{L(MsgStatusHeader, "title", p.Title, "code", p.ID)}
 	if n, step, ok := p.CurrentStep(); ok {
 		lines = append(lines, L(MsgStatusStep, "n", n, "steps", len(p.Template.Steps), "kind", p.Template.Kinds[step.Kind].Title))
+	} else if len(p.Rounds) > 0 {
+		lines = append(lines, L(MsgStatusByHand, "template", p.Template.Title, "rounds", len(p.Rounds)))
 	} else {
 		lines = append(lines, L(MsgStatusNotStarted, "steps", len(p.Template.Steps), "template", p.Template.Title))
 	}
@@ -37,10 +39,10 @@ func (p *Process) statusLines(env Env) []Line {
 		lines = append(lines, L(MsgStatusNoRound))
 	}
 	for _, r := range open {
-		if r.Deadline.IsZero() {
+		if dl := r.closesAt(); dl.IsZero() {
 			lines = append(lines, L(MsgStatusRound, "n", r.N, "kind", r.Def.Title))
 		} else {
-			lines = append(lines, L(MsgStatusRoundDeadline, "n", r.N, "kind", r.Def.Title, "deadline", Zoned{r.Deadline, p.TimeZone()}))
+			lines = append(lines, L(MsgStatusRoundDeadline, "n", r.N, "kind", r.Def.Title, "deadline", Zoned{dl, p.TimeZone()}))
 		}
 		if r.Def.Consent {
 			continue // shown in the consent matrix below

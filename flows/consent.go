@@ -73,6 +73,21 @@ func (r *Round) voting(g GroupID) bool {
 	return !decided && slices.Contains(r.Groups, g)
 }
 
+// closesAt is when an open round closes: its deadline, or for a consent
+// round the latest deadline of a group still voting.
+func (r *Round) closesAt() time.Time {
+	if !r.Def.Consent {
+		return r.Deadline
+	}
+	var last time.Time
+	for _, g := range r.Groups {
+		if dl := r.deadlineOf(g); r.voting(g) && dl.After(last) {
+			last = dl
+		}
+	}
+	return last
+}
+
 // deadlineOf is when group g's voting in r ends (zero: no deadline).
 func (r *Round) deadlineOf(g GroupID) time.Time {
 	if d, ok := r.Extended[g]; ok {
@@ -408,12 +423,13 @@ func (c CastVote) decide(p *Process, env Env) (*Decision, error) {
 		return replyOnly(private(L(MsgVoteUnchanged, "choice", choiceKey(vote.Choice)))), nil
 	}
 	b := newBuilder(c.Actor.User, env)
+	pr := p.Proposal(r.Proposal)
 	if prev != nil && prev.Choice == VoteObjection {
 		if o := p.Objection(prev.Objection); o != nil && o.Standing() {
 			b.event(&ObjectionWithdrawn{ID: o.ID})
+			b.send(p.objectionWithdrawnNotices(o, pr)...)
 		}
 	}
-	pr := p.Proposal(r.Proposal)
 	if c.Choice == VoteObjection {
 		o := Objection{ID: len(p.Objections) + 1, Proposal: pr.N, Version: r.Version, Round: r.N, Group: m.Group,
 			Author: c.Actor.User, Name: m.Name, At: env.Now, State: ObjectionOpen,
@@ -423,7 +439,7 @@ func (c CastVote) decide(p *Process, env Env) (*Decision, error) {
 		vote.Objection = o.ID
 		// Facilitators and the proposer start integrating it at once.
 		for _, to := range p.facilitatorsAndProposer(pr) {
-			b.send(Message{To: ToUser(to), Lines: append(objectionLines(&o, p.Group(m.Group).Name, true), L(MsgObjectionNext))})
+			b.send(Message{To: ToUser(to), Lines: append(objectionLines(&o, p.Group(m.Group).Name, p.namedFor(to, m.Group)), L(MsgObjectionNext))})
 		}
 	}
 	b.event(&VoteCast{Round: r.N, User: c.Actor.User, Vote: vote})
@@ -447,6 +463,18 @@ func choiceKey(choice string) MsgKey {
 		return BtnObjection
 	}
 	return BtnConsent
+}
+
+// namedFor reports whether to may see, by name, who in group g objected or
+// asked: facilitators may (they moderate); others only within the same
+// group, and only if the process shows consent answers by name (DESIGN.md
+// §2: other groups see objections without names).
+func (p *Process) namedFor(to UserID, g GroupID) bool {
+	if p.IsFacilitator(to) {
+		return true
+	}
+	m := p.Members[to]
+	return m != nil && m.Group == g && p.VotesShown() == VotesNamed
 }
 
 // facilitatorsAndProposer are who hear of objections and questions: the
@@ -520,7 +548,11 @@ func (c AskQuestion) decide(p *Process, env Env) (*Decision, error) {
 	g := p.Group(m.Group)
 	b.event(&QuestionAsked{Round: r.N, Group: g.ID, Name: m.Name, Text: text})
 	for _, to := range p.facilitatorsAndProposer(p.Proposal(r.Proposal)) {
-		b.send(Message{To: ToUser(to), Lines: []Line{L(MsgQuestionForwarded, "name", m.Name, "group", g.Name, "proposal", r.Proposal, "text", text)}})
+		line := L(MsgQuestionForwardedUnnamed, "group", g.Name, "proposal", r.Proposal, "text", text)
+		if p.namedFor(to, g.ID) {
+			line = L(MsgQuestionForwarded, "name", m.Name, "group", g.Name, "proposal", r.Proposal, "text", text)
+		}
+		b.send(Message{To: ToUser(to), Lines: []Line{line}})
 	}
 	b.d.Done = c.Actor.Chat.Private
 	b.reply(private(L(MsgQuestionSent)))
@@ -603,6 +635,9 @@ func (c Extend) decide(p *Process, env Env) (*Decision, error) {
 	b := newBuilder(c.Actor.User, env)
 	b.event(&ConsentExtended{Round: r.N, Group: g.ID, Deadline: until})
 	b.send(Message{To: ToChat(g.Chat), Lines: []Line{L(MsgExtended, "n", r.N, "deadline", Zoned{until, p.TimeZone()})}})
+	if p.Joint != "" {
+		b.send(Message{To: ToChat(p.Joint), Lines: []Line{L(MsgExtendedFor, "group", g.Name, "deadline", Zoned{until, p.TimeZone()})}})
+	}
 	b.sendAfter(func(q *Process) []Message { return []Message{q.consentMessage(q.Round(r.N), g.Chat, env, true)} })
 	b.reply(private(L(MsgExtendedFor, "group", g.Name, "deadline", Zoned{until, p.TimeZone()})))
 	return b.decision(), nil
@@ -658,6 +693,9 @@ func (c CountSilence) decide(p *Process, env Env) (*Decision, error) {
 	b.event(&GroupDecided{Round: r.N, Group: g.ID, Decision: d})
 	b.sendAfter(func(q *Process) []Message {
 		out := []Message{q.consentMessage(q.Round(r.N), g.Chat, env, true)}
+		for _, chat := range q.Chats() {
+			out = append(out, Message{To: ToChat(chat), Lines: []Line{L(MsgSilenceAnnounced, "group", g.Name, "n", r.N, "reason", reason)}})
+		}
 		return append(out, q.confirmInvitations(q.Proposal(r.Proposal), r.Version, q.Group(g.ID))...)
 	})
 	b.reply(private(L(MsgSilenceCounted, "group", g.Name)))

@@ -174,6 +174,9 @@ type Nomination struct {
 	// nomination that will not go ahead.
 	Installed time.Time `json:"installed,omitzero"`
 	Withdrawn bool      `json:"withdrawn,omitempty"`
+	// WindowEnded records that the window passed with an objection standing:
+	// the facilitators were asked to decide.
+	WindowEnded bool `json:"window_ended,omitempty"`
 }
 
 // RepObjection is a group member's objection to a proposed representative.

@@ -199,9 +199,9 @@ func (b *builder) anonymousEvent(data EventData) {
 	b.d.Events = append(b.d.Events, Event{Data: data})
 }
 
-// send queues a message as it is.
-func (b *builder) send(m Message) {
-	b.d.build = append(b.d.build, func(*Process) []Message { return []Message{m} })
+// send queues messages as they are.
+func (b *builder) send(ms ...Message) {
+	b.d.build = append(b.d.build, func(*Process) []Message { return ms })
 }
 
 // sendAfter queues messages built from the state after the decision's events.

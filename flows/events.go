@@ -287,6 +287,11 @@ func (ev *RoundOpened) apply(p *Process, _ *Event) {
 	r.Decisions = map[GroupID]*GroupDecision{}
 	r.Extended = map[GroupID]time.Time{}
 	p.Rounds = append(p.Rounds, &r)
+	if r.Def.Consent {
+		// The groups decide on this version again: confirmations given
+		// on an earlier decision no longer stand.
+		delete(p.Proposal(r.Proposal).Confirmed, r.Version)
+	}
 }
 
 // AnswerGiven records an answer, replacing the author's earlier answer or

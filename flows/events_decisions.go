@@ -32,6 +32,7 @@ func registerDecisionEvents() {
 	registerEvent[ProposalAdopted]()
 	registerEvent[EvaluationStarted]()
 	registerEvent[Intervened]()
+	registerEvent[RepWindowEnded]()
 }
 
 // ProposalCreated is /propose: proposal N, version 1, by the event's actor.
@@ -351,3 +352,12 @@ const (
 
 func (*Intervened) EventType() string      { return "intervened" }
 func (*Intervened) apply(*Process, *Event) {}
+
+// RepWindowEnded records that a nomination's window passed while an
+// objection to it stood.
+type RepWindowEnded struct {
+	ID int `json:"id"`
+}
+
+func (*RepWindowEnded) EventType() string             { return "rep_window_ended" }
+func (ev *RepWindowEnded) apply(p *Process, _ *Event) { p.Nomination(ev.ID).WindowEnded = true }

@@ -5,6 +5,19 @@ package flows
 
 // Messages.
 const (
+	MsgStatusByHand                MsgKey = "status_by_hand"
+	MsgSilenceAnnounced            MsgKey = "silence_announced"
+	MsgShowSilence                 MsgKey = "show_silence"
+	MsgShowFallback                MsgKey = "show_fallback"
+	MsgRepWindowEndedYou           MsgKey = "rep_window_ended_you"
+	MsgRepWindowEnded              MsgKey = "rep_window_ended"
+	MsgRepAcceptedObjected         MsgKey = "rep_accepted_objected"
+	MsgQuestionForwardedUnnamed    MsgKey = "question_forwarded_unnamed"
+	MsgObjectionWithdrawnUnnamed   MsgKey = "objection_withdrawn_unnamed"
+	MsgObjectionWithdrawnClosed    MsgKey = "objection_withdrawn_closed"
+	MsgNudgeConsent                MsgKey = "nudge_consent"
+	MsgNominationWithdrawnYou      MsgKey = "nomination_withdrawn_you"
+	MsgNominationWithdrawnObjector MsgKey = "nomination_withdrawn_objector"
 	MsgExportReady                 MsgKey = "export_ready"
 	MsgRecordAdopted               MsgKey = "record_adopted"
 	MsgRecordChange                MsgKey = "record_change"
@@ -298,6 +311,8 @@ const (
 
 // Kind explanations of what cannot be done, and why.
 const (
+	ErrSetAfterStart       MsgKey = "err.set_after_start"
+	ErrConfirmNeedsRound   MsgKey = "err.confirm_needs_round"
 	ErrAlreadyAnonymous    MsgKey = "err.already_anonymous"
 	ErrAmendmentSame       MsgKey = "err.amendment_same"
 	ErrAnswerPrivately     MsgKey = "err.answer_privately"

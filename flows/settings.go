@@ -26,13 +26,18 @@ const (
 	SetVotes      = "votes"
 	SetRepWindow  = "rep_window"
 	SetEvaluation = "evaluation"
+	SetFallback   = "fallback"
 )
 
 // SettingKeys lists the keys /set accepts, in the order /settings shows them.
 var SettingKeys = []string{
 	SetTitle, SetTemplate, SetLanguage, SetKaders, SetRules, SetCommitment,
-	SetQuorum, SetSilence, SetVotes, SetRepWindow, SetTimeZone, SetQuietHours, SetEvaluation,
+	SetQuorum, SetSilence, SetFallback, SetVotes, SetRepWindow, SetTimeZone, SetQuietHours, SetEvaluation,
 }
+
+// agreedAtOpening are the settings that are part of the rules people consent
+// to when they join: they cannot change once the process has started.
+var agreedAtOpening = []string{SetSilence, SetFallback}
 
 // Fallbacks when neither the process nor its template says otherwise.
 const (
@@ -147,6 +152,8 @@ func (p *Process) SettingValue(key string) (string, bool) {
 		return p.Language(), explicit
 	case SetKaders, SetRules, SetCommitment:
 		return p.SettingText(key, p.Language()), explicit
+	case SetFallback:
+		return v, explicit
 	case SetQuorum:
 		share, min := p.Quorum()
 		return formatQuorum(share, min), explicit
@@ -183,7 +190,7 @@ func normalizeSetting(key, value string, env Env) (string, error) {
 			return "", Refuse(ErrSetLanguage)
 		}
 		return v, nil
-	case SetKaders, SetRules, SetCommitment:
+	case SetKaders, SetRules, SetCommitment, SetFallback:
 		if len([]rune(value)) > maxSettingTextRunes {
 			return "", Refuse(ErrSetTooLong, "max", maxSettingTextRunes)
 		}
@@ -325,6 +332,17 @@ func (q QuietHours) String() string {
 		return "off"
 	}
 	return fmt.Sprintf("%02d:%02d-%02d:%02d", q.Start/60, q.Start%60, q.End/60, q.End%60)
+}
+
+// Before returns t, or the start of the quiet span if t falls inside it:
+// for notices that must come before a deadline.
+func (q QuietHours) Before(t time.Time, loc *time.Location) time.Time {
+	after := q.After(t, loc)
+	if after.Equal(t) {
+		return t
+	}
+	span := time.Duration((q.End-q.Start+24*60)%(24*60)) * time.Minute
+	return after.Add(-span)
 }
 
 // After returns t, or the end of the quiet span if t falls inside it.

@@ -23,6 +23,7 @@ const (
 	dueDecide     = "decide"     // decide a group's consent at its deadline
 	dueLastChance = "lastchance" // the last-chance notice of a consent round
 	dueInstall    = "install"    // make an accepted nominee representative
+	dueRepWindow  = "repwindow"  // a nomination's window passed with an objection
 	dueEvaluation = "evaluation" // open the evaluation round
 )
 
@@ -46,7 +47,11 @@ func (p *Process) dueItems(env Env) []dueItem {
 		}
 	}
 	for _, n := range p.Nominations {
-		if n.Pending() && n.Accepted && len(n.Objected) == 0 {
+		switch {
+		case !n.Pending():
+		case len(n.Objected) > 0 && !n.WindowEnded:
+			items = append(items, dueItem{id: fmt.Sprintf("rep%d:window", n.ID), at: n.Until, do: dueRepWindow, n: n.ID})
+		case n.Accepted && len(n.Objected) == 0:
 			items = append(items, dueItem{id: fmt.Sprintf("rep%d:install", n.ID), at: n.Until, do: dueInstall, n: n.ID})
 		}
 	}
@@ -73,7 +78,8 @@ func (p *Process) consentDue(r *Round, env Env) []dueItem {
 		}
 	}
 	if lc := time.Duration(r.Def.LastChance); lc > 0 && !first.IsZero() && !r.LastChanceSent {
-		items = append(items, dueItem{id: fmt.Sprintf("r%d:lastchance@%d", r.N, first.Unix()), at: first.Add(-lc), do: dueLastChance, round: r.N})
+		at := p.QuietHours().Before(first.Add(-lc), env.location(p.TimeZone()))
+		items = append(items, dueItem{id: fmt.Sprintf("r%d:lastchance@%d", r.N, first.Unix()), at: at, do: dueLastChance, round: r.N})
 	}
 	return items
 }
@@ -154,6 +160,16 @@ func (Tick) decide(p *Process, env Env) (*Decision, error) {
 		p.remind(b, r, env)
 	case dueInstall:
 		p.installRep(b, p.Nomination(it.n))
+	case dueRepWindow:
+		n := p.Nomination(it.n)
+		b.event(&RepWindowEnded{ID: n.ID})
+		g := p.Group(n.Group)
+		for _, f := range p.FacilitatorIDs() {
+			b.send(Message{To: ToUser(f),
+				Lines:   []Line{L(MsgRepWindowEnded, "name", n.Name, "group", g.Name)},
+				Buttons: [][]Button{{{Label: L(BtnRepWithdraw, "name", n.Name), Intent: Intent{Do: DoRepWithdraw, Process: p.ID, N: n.ID}}}}})
+		}
+		b.send(Message{To: ToUser(n.User), Lines: []Line{L(MsgRepWindowEndedYou, "group", g.Name)}})
 	case dueEvaluation:
 		b.event(&EvaluationStarted{})
 		p.openEvaluation(b, env)
@@ -174,14 +190,21 @@ func (p *Process) remind(b *builder, r *Round, env Env) {
 		if dl := r.deadlineOf(pr.Group); !dl.IsZero() {
 			lines = append(lines, L(MsgRoundDeadline, "deadline", Zoned{dl, p.TimeZone()}))
 		}
-		lines = append(lines, progressLine(pr))
+		if r.Def.Consent {
+			lines = append(lines, tallyLine(p.ConsentTally(r, pr.Group)))
+		} else {
+			lines = append(lines, progressLine(pr))
+		}
 		b.send(Message{To: ToChat(chat), Lines: lines})
 	}
 	for _, m := range p.waiting(r, env) {
 		var where Line
-		if r.Joint {
+		switch {
+		case r.Def.Consent:
+			where = L(MsgNudgeConsent, "n", r.N, "proposal", r.Proposal, "v", r.Version, "group", p.Group(m.Group).Name)
+		case r.Joint:
 			where = L(MsgNudgeJoint, "n", r.N, "kind", r.Def.Title)
-		} else {
+		default:
 			where = L(MsgNudge, "n", r.N, "kind", r.Def.Title, "group", p.Group(m.Group).Name)
 		}
 		nudge := Message{To: ToUser(m.User), Lines: []Line{where}}
@@ -201,6 +224,9 @@ func (p *Process) lastChance(b *builder, r *Round, env Env) {
 		}
 		g := p.Group(gid)
 		t := p.ConsentTally(r, gid)
+		if t.Answered >= t.Members {
+			continue // everyone here has answered
+		}
 		b.send(Message{To: ToChat(g.Chat), Lines: []Line{
 			L(MsgLastChanceGroup, "n", r.N, "deadline", Zoned{r.deadlineOf(gid), p.TimeZone()}), tallyLine(t)}})
 	}
