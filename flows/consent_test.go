@@ -349,3 +349,29 @@ func TestObjectionToRepresentativeBlocksInstallation(t *testing.T) {
 		t.Errorf("after withdrawal: pending %v, reps %v", n.Pending(), p.Group("g2").Reps)
 	}
 }
+
+// The evaluation date opens the template's evaluation round in every group.
+func TestEvaluationDateOpensRound(t *testing.T) {
+	p := decisionFixture(t)
+	must(t, p, ChangeSetting{Actor: actor("fay", "fay", true), Key: SetEvaluation, Value: "2027-03-01"})
+	ams, _ := time.LoadLocation("Europe/Amsterdam")
+	at := time.Date(2027, 3, 1, 9, 0, 0, 0, ams)
+	env := testEnv(at)
+	if got := p.NextDue(testEnv(t0.Add(48 * time.Hour))); !got.Equal(at) {
+		t.Fatalf("next due %v, want the evaluation date at 09:00 (%v)", got, at)
+	}
+	id, ok := p.Due(env)
+	if !ok {
+		t.Fatal("nothing due on the evaluation date")
+	}
+	if _, err := Execute(p, Tick{}, env, "timer:"+id); err != nil {
+		t.Fatal(err)
+	}
+	r := p.Rounds[len(p.Rounds)-1]
+	if r.Kind != "evaluation" || len(r.Groups) != 3 || !p.EvaluationOpened {
+		t.Fatalf("evaluation round %+v, opened %v", r, p.EvaluationOpened)
+	}
+	if _, again := p.Due(testEnv(at.Add(time.Hour))); again {
+		t.Error("the evaluation is due again after it opened")
+	}
+}
