@@ -188,12 +188,9 @@ func (c WithdrawConfirmation) decide(p *Process, env Env) (*Decision, error) {
 	if err != nil {
 		return nil, err
 	}
-	reason := strings.TrimSpace(c.Reason)
-	if reason == "" {
-		return nil, Refuse(ErrReasonNeeded)
-	}
-	if l := len([]rune(reason)); l > maxReasonRunes {
-		return nil, Refuse(ErrAnswerTooLong, "max", maxReasonRunes, "length", l)
+	reason, err := reasonText(c.Reason)
+	if err != nil {
+		return nil, err
 	}
 	b := newBuilder(c.Actor.User, env)
 	b.d.Done = true

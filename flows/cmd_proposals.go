@@ -10,6 +10,19 @@ const MaxProposalRunes = 4000
 
 const maxReasonRunes = 500
 
+// reasonText checks the reason a facilitator or member gives for something
+// that goes into the record: required, and not too long.
+func reasonText(s string) (string, error) {
+	reason := strings.TrimSpace(s)
+	if reason == "" {
+		return "", Refuse(ErrReasonNeeded)
+	}
+	if n := len([]rune(reason)); n > maxReasonRunes {
+		return "", Refuse(ErrAnswerTooLong, "max", maxReasonRunes, "length", n)
+	}
+	return reason, nil
+}
+
 // mayDraft reports whether u may propose and amend: a facilitator or a
 // representative (method.md §3c).
 func (p *Process) mayDraft(u UserID) bool {
@@ -173,12 +186,9 @@ func (c Classify) decide(p *Process, env Env) (*Decision, error) {
 	if c.V != v.V {
 		return nil, Refuse(ErrButtonExpired)
 	}
-	reason := strings.TrimSpace(c.Reason)
-	if reason == "" {
-		return nil, Refuse(ErrReasonNeeded)
-	}
-	if n := len([]rune(reason)); n > maxReasonRunes {
-		return nil, Refuse(ErrAnswerTooLong, "max", maxReasonRunes, "length", n)
+	reason, err := reasonText(c.Reason)
+	if err != nil {
+		return nil, err
 	}
 	b := newBuilder(c.Actor.User, env)
 	b.d.Done = true

@@ -125,12 +125,9 @@ func (c ObjectToRep) decide(p *Process, env Env) (*Decision, error) {
 	if err != nil {
 		return nil, err
 	}
-	reason := strings.TrimSpace(c.Reason)
-	if reason == "" {
-		return nil, Refuse(ErrReasonNeeded)
-	}
-	if l := len([]rune(reason)); l > maxReasonRunes {
-		return nil, Refuse(ErrAnswerTooLong, "max", maxReasonRunes, "length", l)
+	reason, err := reasonText(c.Reason)
+	if err != nil {
+		return nil, err
 	}
 	m := p.Members[c.Actor.User]
 	b := newBuilder(c.Actor.User, env)

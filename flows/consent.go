@@ -681,9 +681,9 @@ func (c CountSilence) decide(p *Process, env Env) (*Decision, error) {
 	if p.Silence() != SilenceConsent {
 		return nil, Refuse(ErrSilenceNotAllowed)
 	}
-	reason := strings.TrimSpace(c.Reason)
-	if reason == "" {
-		return nil, Refuse(ErrReasonNeeded)
+	reason, err := reasonText(c.Reason)
+	if err != nil {
+		return nil, err
 	}
 	d := *r.Decisions[g.ID]
 	d.Outcome, d.At = OutcomeSilence, env.Now

@@ -8,7 +8,6 @@ import (
 	"io"
 	"strings"
 
-	"github.com/samen-bot/samen/bot"
 	"github.com/samen-bot/samen/flows"
 	"github.com/samen-bot/samen/store"
 )
@@ -20,7 +19,7 @@ import (
 func exportCommand(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
 	fs := flag.NewFlagSet("export", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	configPath := fs.String("config", defaultConfigFile, "the config file (TOML; see config.example.toml)")
+	config := configFlag(fs)
 	lang := fs.String("lang", "", "the record's language: nl or en (default: the process's)")
 	if err := fs.Parse(args); err != nil {
 		return exitUsage
@@ -29,15 +28,7 @@ func exportCommand(ctx context.Context, args []string, stdout, stderr io.Writer,
 		fmt.Fprint(stderr, "samen export: name the process's code, e.g. samen export K7M2QX\n")
 		return exitUsage
 	}
-	explicit := false
-	fs.Visit(func(f *flag.Flag) { explicit = explicit || f.Name == "config" })
-	cfg, err := loadConfig(*configPath, explicit, getenv)
-	if err != nil {
-		fmt.Fprintf(stderr, "samen: %v\n", err)
-		return exitUsage
-	}
-	log := cfg.Log.logger(stderr)
-	st, closeStore, err := openStore(ctx, cfg.Store, log)
+	a, err := openApp(ctx, config(), getenv, stderr)
 	if errors.Is(err, store.ErrLocked) {
 		fmt.Fprint(stderr, `samen export: the bot is running and holds the embedded store, so the record
 cannot be read from here while it runs. Ask for it in a chat instead: a facilitator
@@ -50,18 +41,8 @@ sends /export and receives the record privately. Or stop the bot and run this ag
 		fmt.Fprintf(stderr, "samen: %v\n", err)
 		return exitUsage
 	}
-	defer closeStore()
-	secret, err := loadSecret(cfg.Store, getenv, log)
-	if err != nil {
-		fmt.Fprintf(stderr, "samen: %v\n", err)
-		return exitUsage
-	}
-	b, err := bot.New(bot.Config{Store: st, Secret: secret, Logger: log})
-	if err != nil {
-		fmt.Fprintf(stderr, "samen: %v\n", err)
-		return exitUsage
-	}
-	doc, err := b.Export(ctx, strings.ToUpper(fs.Arg(0)), *lang)
+	defer a.close()
+	doc, err := a.bot.Export(ctx, strings.ToUpper(fs.Arg(0)), *lang)
 	if errors.Is(err, flows.ErrNotFound) {
 		fmt.Fprintf(stderr, "samen export: there is no process %s in this store (check the code, and SAMEN_DATA_DIR or SAMEN_REDIS_URL)\n", fs.Arg(0))
 		return exitFailed

@@ -21,48 +21,25 @@ import (
 // store and runs the configured platforms.
 func runCommand(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
 	fs := flag.NewFlagSet("run", flag.ContinueOnError)
+	config := configFlag(fs)
 	fs.SetOutput(stderr)
-	configPath := fs.String("config", defaultConfigFile, "the config file (TOML; see config.example.toml)")
 	if err := fs.Parse(args); err != nil {
 		return exitUsage
 	}
-	explicit := false
-	fs.Visit(func(f *flag.Flag) { explicit = explicit || f.Name == "config" })
-	cfg, err := loadConfig(*configPath, explicit, getenv)
+	a, err := openApp(ctx, config(), getenv, stderr)
 	if err != nil {
 		fmt.Fprintf(stderr, "samen: %v\n", err)
 		return exitUsage
 	}
-	log := cfg.Log.logger(stderr)
-	templates, err := loadTemplates(cfg.Templates.Dir)
-	if err != nil {
-		fmt.Fprintf(stderr, "samen: %v\n", err)
-		return exitUsage
-	}
-	st, closeStore, err := openStore(ctx, cfg.Store, log)
-	if err != nil {
-		fmt.Fprintf(stderr, "samen: %v\n", err)
-		return exitUsage
-	}
-	defer closeStore()
-	secret, err := loadSecret(cfg.Store, getenv, log)
-	if err != nil {
-		fmt.Fprintf(stderr, "samen: %v\n", err)
-		return exitUsage
-	}
-	b, err := bot.New(bot.Config{Store: st, Secret: secret, Logger: log, Templates: templates})
-	if err != nil {
-		fmt.Fprintf(stderr, "samen: %v\n", err)
-		return exitUsage
-	}
+	defer a.close()
 	// Index entries a crash may have lost between a commit and its index
 	// write come back from the logs before any update is handled.
-	n, err := b.RepairIndexes(ctx)
+	n, err := a.bot.RepairIndexes(ctx)
 	if err != nil {
 		fmt.Fprintf(stderr, "samen: %v\n", err)
 		return exitFailed
 	}
-	log.Info("indexes checked", "processes", n)
+	a.log.Info("indexes checked", "processes", n)
 	// The platform adapters (Telegram, Discord) and the web playground come
 	// with later versions; until then there is nothing to connect to.
 	fmt.Fprint(stderr, `samen: no chat platform is configured, so there is nothing to connect to yet.
@@ -72,6 +49,60 @@ arrive in later versions of Samen. Until then, run a whole process in the termin
   go run ./cmd/samen simulate bot/simulate/testdata/opvang-dorpsstraat.txt
 `)
 	return exitUsage
+}
+
+// configFlag adds -config to fs; the function it returns tells, after
+// parsing, which file to read and whether it was named explicitly.
+func configFlag(fs *flag.FlagSet) func() configChoice {
+	path := fs.String("config", defaultConfigFile, "the config file (TOML; see config.example.toml)")
+	return func() configChoice {
+		c := configChoice{path: *path}
+		fs.Visit(func(f *flag.Flag) { c.explicit = c.explicit || f.Name == "config" })
+		return c
+	}
+}
+
+type configChoice struct {
+	path     string
+	explicit bool
+}
+
+// app is what the commands that use the store share: the configuration,
+// the logger, the store and the bot on it.
+type app struct {
+	cfg   Config
+	log   *slog.Logger
+	bot   *bot.Bot
+	close func()
+}
+
+// openApp reads the configuration and opens the store and the bot. A held
+// embedded store gives an error matching store.ErrLocked.
+func openApp(ctx context.Context, c configChoice, getenv func(string) string, stderr io.Writer) (*app, error) {
+	cfg, err := loadConfig(c.path, c.explicit, getenv)
+	if err != nil {
+		return nil, err
+	}
+	log := cfg.Log.logger(stderr)
+	templates, err := loadTemplates(cfg.Templates.Dir)
+	if err != nil {
+		return nil, err
+	}
+	st, closeStore, err := openStore(ctx, cfg.Store, log)
+	if err != nil {
+		return nil, err
+	}
+	secret, err := loadSecret(cfg.Store, getenv, log)
+	if err != nil {
+		closeStore()
+		return nil, err
+	}
+	b, err := bot.New(bot.Config{Store: st, Secret: secret, Logger: log, Templates: templates})
+	if err != nil {
+		closeStore()
+		return nil, err
+	}
+	return &app{cfg: cfg, log: log, bot: b, close: closeStore}, nil
 }
 
 // openStore opens Redis if a URL is configured, otherwise the embedded
