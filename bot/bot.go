@@ -145,16 +145,14 @@ func (b *Bot) replyLanguage(ctx context.Context, req *Request, msg *flows.Messag
 	processLang := req.ProcessLang
 	if processLang == "" && req.Process != "" {
 		if p, err := b.load(ctx, req.Process); err == nil {
-			processLang = p.Language()
+			processLang = p.Locale()
 		}
 	}
 	if !msg.Private && !req.Update.Chat.Private && processLang != "" {
 		return processLang
 	}
-	for _, lang := range []string{req.Lang, processLang} {
-		if lang != "" {
-			return lang
-		}
+	if lang := flows.PersonalLocale(req.Lang, processLang); lang != "" {
+		return lang
 	}
 	return flows.DefaultLanguage
 }

@@ -52,7 +52,7 @@ func (b *Bot) run(ctx context.Context, req *Request, id string, cmd flows.Comman
 		if err != nil {
 			return nil, err
 		}
-		req.ProcessLang = p.Language()
+		req.ProcessLang = p.Locale()
 		reply, err := b.decideAndStore(ctx, req, p, cmd, key)
 		if errors.Is(err, flows.ErrVersionConflict) {
 			continue
@@ -117,7 +117,7 @@ func (b *Bot) commit(p *flows.Process, d *flows.Decision, key string, expected i
 		c.Events = append(c.Events, raw)
 	}
 	for _, m := range d.Messages {
-		body, err := json.Marshal(outboxBody{Lang: p.Language(), Message: m})
+		body, err := json.Marshal(outboxBody{Lang: p.Locale(), Message: m})
 		if err != nil {
 			return c, fmt.Errorf("encode outbox entry of %s: %w", p.ID, err)
 		}

@@ -14,8 +14,9 @@ func (b *Bot) Export(ctx context.Context, process, lang string) (string, error) 
 	if err != nil {
 		return "", err
 	}
-	if !flows.ValidLanguage(lang) {
-		lang = p.Language()
+	lang = flows.PersonalLocale(lang, p.Locale())
+	if !flows.ValidLanguage(lang) && lang != p.Locale() {
+		lang = p.Locale()
 	}
 	return b.render.Markdown(flows.Report(p, events, b.env("")), lang), nil
 }
@@ -59,7 +60,7 @@ func (b *Bot) export(ctx context.Context, req *Request) (*flows.Message, error) 
 	if !p.IsFacilitator(req.Update.User) {
 		return nil, flows.Refuse(flows.ErrFacilitatorsOnly)
 	}
-	req.ProcessLang = p.Language()
+	req.ProcessLang = p.Locale()
 	lang := b.replyLanguage(ctx, req, &flows.Message{Private: true})
 	doc, err := b.Export(ctx, p.ID, lang)
 	if err != nil {

@@ -21,7 +21,8 @@ type Request struct {
 	Process string
 	// Lang is the actor's own language (/lang), "" if they chose none.
 	Lang string
-	// ProcessLang is the process's language, once known.
+	// ProcessLang is the process's catalog locale (its language, and for
+	// Dutch its tone), once known.
 	ProcessLang string
 
 	// file is a document a handler attaches to its reply.

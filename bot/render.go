@@ -144,6 +144,7 @@ func formatTime(t time.Time, loc *time.Location, lang string) string {
 	if loc != nil {
 		t = t.In(loc)
 	}
+	lang, _, _ = strings.Cut(lang, "-") // nl-u writes dates as nl does
 	days, ok := weekdays[lang]
 	if !ok {
 		days, lang = weekdays[flows.DefaultLanguage], flows.DefaultLanguage

@@ -14,7 +14,7 @@ import (
 // notYetAvailable are commands of the design (DESIGN.md §3) that later
 // versions add; until then they get a kind answer instead of "unknown".
 var notYetAvailable = []string{
-	"pause", "resume", "timeout", "mydata", "forget", "reopen", "dashboard",
+	"mydata", "forget", "dashboard",
 }
 
 func (b *Bot) routes() *Mux {
@@ -68,6 +68,22 @@ func (b *Bot) routes() *Mux {
 	}))
 	m.HandleCommand("rep", b.inProcess(func(req *Request) flows.Command {
 		cmd := flows.NominateRep{Actor: req.Actor, Named: req.Args}
+		switch u := req.Update; {
+		case u.ReplyToUser != "":
+			cmd.Target = u.ReplyToUser
+		case len(u.Mentions) > 0:
+			cmd.Target = u.Mentions[0]
+		}
+		return cmd
+	}))
+	m.HandleCommand("pause", b.inProcess(func(req *Request) flows.Command { return flows.Pause{Actor: req.Actor} }))
+	m.HandleCommand("resume", b.inProcess(func(req *Request) flows.Command { return flows.Resume{Actor: req.Actor} }))
+	m.HandleCommand("timeout", b.inProcess(func(req *Request) flows.Command { return flows.RequestTimeout{Actor: req.Actor} }))
+	m.HandleCommand("reopen", b.inProcess(func(req *Request) flows.Command { return flows.Reopen{Actor: req.Actor, Arg: req.Args} }))
+	m.HandleCommand("nudge", b.inProcess(func(req *Request) flows.Command { return flows.Nudge{Actor: req.Actor, Arg: req.Args} }))
+	m.HandleCommand("skip", b.inProcess(func(req *Request) flows.Command { return flows.SkipTurn{Actor: req.Actor} }))
+	m.HandleCommand("turn", b.inProcess(func(req *Request) flows.Command {
+		cmd := flows.GiveTurn{Actor: req.Actor, Named: req.Args}
 		switch u := req.Update; {
 		case u.ReplyToUser != "":
 			cmd.Target = u.ReplyToUser
@@ -138,6 +154,18 @@ func (b *Bot) routes() *Mux {
 	})
 	button(flows.DoUnconfirm, func(a flows.Actor, in *flows.Intent) flows.Command {
 		return flows.StartUnconfirm{Actor: a, Proposal: in.N}
+	})
+	button(flows.DoPause, func(a flows.Actor, in *flows.Intent) flows.Command {
+		return flows.Pause{Actor: a}
+	})
+	button(flows.DoHide, func(a flows.Actor, in *flows.Intent) flows.Command {
+		return flows.StartHide{Actor: a, Round: in.N}
+	})
+	button(flows.DoSynthesis, func(a flows.Actor, in *flows.Intent) flows.Command {
+		return flows.StartSynthesis{Actor: a, Round: in.N}
+	})
+	button(flows.DoIntake, func(a flows.Actor, in *flows.Intent) flows.Command {
+		return flows.StartIntake{Actor: a, Round: in.N}
 	})
 	m.HandleText(HandlerFunc(b.text))
 	return m

@@ -138,7 +138,7 @@ func (s *Sender) deliver(ctx context.Context, process string, body outboxBody) (
 	if m.To.User != "" {
 		dest = string(m.To.User)
 		if l, err := s.store.Index(ctx, langKey(m.To.User)); err == nil {
-			lang = l
+			lang = flows.PersonalLocale(l, body.Lang)
 		}
 	}
 	t := s.transports[flows.Platform(dest)]

@@ -42,7 +42,7 @@ func (b *Bot) tick(ctx context.Context, id string) (int, error) {
 			return fired, nil
 		}
 		updateKey := "timer:" + id + ":" + item
-		req := &Request{Update: &Update{Key: updateKey}, ProcessLang: p.Language()}
+		req := &Request{Update: &Update{Key: updateKey}, ProcessLang: p.Locale()}
 		_, err = b.decideAndStore(ctx, req, p, flows.Tick{}, b.commitKey(updateKey))
 		if errors.Is(err, flows.ErrVersionConflict) {
 			continue

@@ -37,6 +37,34 @@ func Catalogs() map[string]*Catalog {
 		}
 		out[lang] = c
 	}
+	for locale, base := range overlays {
+		data, err := catalogFS.ReadFile("catalog/" + locale + ".toml")
+		if err != nil {
+			panic(fmt.Sprintf("catalog %s: %v", locale, err))
+		}
+		over, err := ParseCatalog(locale, data)
+		if err != nil {
+			panic(err)
+		}
+		out[locale] = out[base].overlaidWith(over)
+	}
+	return out
+}
+
+// overlays are catalogs that change only some texts of a language: the
+// formal register of Dutch (a process in the u tone) is nl with the texts
+// that address the reader replaced.
+var overlays = map[string]string{"nl-u": "nl"}
+
+// overlaidWith returns c with every text of over in place of its own.
+func (c *Catalog) overlaidWith(over *Catalog) *Catalog {
+	out := &Catalog{Lang: over.Lang, texts: make(map[MsgKey]catalogText, len(c.texts))}
+	for k, t := range c.texts {
+		out.texts[k] = t
+	}
+	for k, t := range over.texts {
+		out.texts[k] = t
+	}
 	return out
 }
 

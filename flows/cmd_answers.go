@@ -1,12 +1,33 @@
 package flows
 
 import (
+	"math"
 	"slices"
 	"strings"
+	"time"
 )
 
-// MaxAnswerRunes bounds an answer until kinds set their own maximum.
+// MaxAnswerRunes bounds an answer when its kind sets no maximum.
 const MaxAnswerRunes = 4000
+
+// maxLength is the longest answer a round takes: its kind's max_length.
+func (r *Round) maxLength() int {
+	if r.Def.MaxLength > 0 {
+		return r.Def.MaxLength
+	}
+	return MaxAnswerRunes
+}
+
+// slowModeWait is how long u must still wait before answering again in a
+// joint round under slow mode (zero: they may answer now).
+func (p *Process) slowModeWait(r *Round, u UserID, now time.Time) time.Duration {
+	slow := p.SlowMode()
+	last, answered := r.LastAnswer[u]
+	if !r.Joint || slow <= 0 || !answered {
+		return 0
+	}
+	return max(0, last.Add(slow).Sub(now))
+}
 
 // participantIn returns the actor as a member taking part in r, or the
 // reason they cannot answer it.
@@ -78,6 +99,9 @@ type standing struct {
 
 // standingIn finds the round an action is about and the actor's place in it.
 func (p *Process) standingIn(n int, a Actor, env Env, closed MsgKey) (standing, error) {
+	if err := p.requireRunning(); err != nil {
+		return standing{}, err
+	}
 	r, err := p.roundFor(n, a, closed)
 	if err != nil {
 		return standing{}, err
@@ -143,12 +167,16 @@ func (c GiveAnswer) decide(p *Process, env Env) (*Decision, error) {
 		return nil, err
 	}
 	r, m := st.r, st.m
+	if r.Def.Private() {
+		return nil, Refuse(ErrIntakeIsPrivate, "n", r.N)
+	}
 	text := strings.TrimSpace(c.Text)
+	limit := r.maxLength()
 	switch {
 	case text == "":
 		return nil, Refuse(ErrEmptyAnswer)
-	case len([]rune(text)) > MaxAnswerRunes:
-		return nil, Refuse(ErrAnswerTooLong, "max", MaxAnswerRunes, "length", len([]rune(text)))
+	case len([]rune(text)) > limit:
+		return nil, Refuse(ErrAnswerTooLong, "max", limit, "length", len([]rune(text)))
 	}
 	level := r.Def.Anonymity
 	if c.Anonymous && level == AnonNone {
@@ -181,9 +209,22 @@ func (c GiveAnswer) decide(p *Process, env Env) (*Decision, error) {
 	if edited && st.answer.Level == AnonFull {
 		return nil, Refuse(ErrAlreadyAnonymous)
 	}
+	if wait := p.slowModeWait(r, c.Actor.User, env.Now); wait > 0 {
+		return nil, Refuse(ErrSlowMode, "minutes", int(math.Ceil(wait.Minutes())))
+	}
+	t, k := p.turnOf(r, m)
+	if t != nil && !t.done() && t.Current() != c.Actor.User && !r.hasSpoken(c.Actor.User) {
+		// Out of turn: kept, and placed when the talking piece reaches them.
+		b.event(&TurnHeld{Round: r.N, Group: k, User: c.Actor.User, Text: text})
+		b.reply(private(L(MsgTurnHeld, "n", r.N, "name", p.Members[t.Current()].Name)))
+		return b.decision(), nil
+	}
 	b.event(&AnswerGiven{Round: r.N, Key: namedKey(c.Actor.User), Replaces: st.key,
 		Answer: Answer{Author: c.Actor.User, Name: m.Name, Group: m.Group, Text: text, Level: level, Edited: edited}})
 	b.refreshProgress(r, m, env)
+	if t != nil && t.Current() == c.Actor.User {
+		p.advanceTurn(b, r, k, c.Actor.User, Line{}, env)
+	}
 	reply := private(L(receivedKey(edited, level != AnonNone), "n", r.N, "kind", r.Def.Title))
 	reply.Buttons = withdrawButton(p, r)
 	b.reply(reply)
@@ -278,6 +319,9 @@ func (c Pass) decide(p *Process, env Env) (*Decision, error) {
 		b.anonymousEvent(ev)
 	}
 	b.refreshProgress(r, m, env)
+	if t, k := p.turnOf(r, m); t != nil && t.Current() == c.Actor.User {
+		p.advanceTurn(b, r, k, c.Actor.User, L(MsgTurnPassed, "name", m.Name), env)
+	}
 	b.reply(private(reply))
 	return b.decision(), nil
 }

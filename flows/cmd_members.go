@@ -1,6 +1,7 @@
 package flows
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 )
@@ -93,6 +94,11 @@ func (c AcceptRules) decide(p *Process, env Env) (*Decision, error) {
 	b.send(Message{To: ToChat(g.Chat), Lines: []Line{L(MsgWelcome, "name", name, "group", g.Name)}})
 	b.refreshChat(g.Chat, env)
 	b.reply(private(L(MsgJoined, "name", name, "group", g.Name, "title", p.Title)))
+	for _, r := range p.OpenRounds() {
+		if r.Def.Private() && slices.Contains(r.Groups, g.ID) {
+			b.send(p.intakeInvite(r, c.Actor.User, L(MsgIntakeInvite, "n", r.N, "kind", r.Def.Title)))
+		}
+	}
 	return b.decision(), nil
 }
 
@@ -116,6 +122,7 @@ func (c Leave) decide(p *Process, env Env) (*Decision, error) {
 		return b.decision(), nil
 	}
 	g := p.Group(m.Group)
+	p.passTurnsOf(b, m, env)
 	b.event(&MemberLeft{User: c.Actor.User})
 	b.reply(private(L(MsgLeft, "group", g.Name, "title", p.Title)))
 	b.send(Message{To: ToChat(g.Chat), Lines: []Line{L(MsgMemberLeft, "name", m.Name)}})

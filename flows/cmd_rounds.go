@@ -100,12 +100,18 @@ func (c OpenRound) decide(p *Process, env Env) (*Decision, error) {
 
 // start opens a round of kind (or posts an announcement) in scope.
 func (p *Process) start(b *builder, env Env, a Actor, name string, kind *Kind, scope, prompt string, step int) error {
+	if err := p.requireRunning(); err != nil {
+		return err
+	}
 	if err := p.requireGroups(); err != nil {
 		return err
 	}
 	prompt = strings.TrimSpace(prompt)
 	if len([]rune(prompt)) > maxPromptRunes {
 		return Refuse(ErrPromptTooLong, "max", maxPromptRunes)
+	}
+	if kind.Private() {
+		scope = ScopeAll // an intake is held with every group's members
 	}
 	groups, joint, err := p.resolveScope(scope, a)
 	if err != nil {
@@ -138,8 +144,16 @@ func (p *Process) start(b *builder, env Env, a Actor, name string, kind *Kind, s
 	for _, d := range kind.Reminders {
 		r.Reminders = append(r.Reminders, env.Now.Add(time.Duration(d)))
 	}
+	if kind.Turns {
+		r.Turns = p.newTurns(r)
+	}
 	b.event(&RoundOpened{Round: r})
 	b.sendAfter(func(q *Process) []Message { return q.roundMessages(r.N, env, false) })
+	for _, k := range sortedKeys(r.Turns) {
+		if first := r.Turns[k].Current(); first != "" {
+			b.send(Message{To: ToUser(first), Lines: []Line{L(MsgTurnYours, "n", r.N, "kind", kind.Title)}})
+		}
+	}
 	b.reply(private(L(MsgRoundOpened, "n", r.N, "kind", kind.Title, "chats", len(chats))))
 	return nil
 }
@@ -151,6 +165,9 @@ func roundRef(r *Round, chat ChatID) string { return fmt.Sprintf("round/%d/%s", 
 func (p *Process) roundMessage(r *Round, chat ChatID, env Env, edit bool) Message {
 	if r.Def.Consent {
 		return p.consentMessage(r, chat, env, edit)
+	}
+	if r.Def.Private() {
+		return p.intakeMessage(r, chat, env, edit)
 	}
 	m := Message{To: ToChat(chat), Ref: roundRef(r, chat), Edit: edit}
 	m.Lines = append(m.Lines, L(MsgRoundHeader, "n", r.N, "kind", r.Def.Title), p.promptLine(r))
@@ -166,6 +183,9 @@ func (p *Process) roundMessage(r *Round, chat ChatID, env Env, edit bool) Messag
 		m.Lines = append(m.Lines, L(MsgRoundHow), L(MsgRoundHowOption, "level", anonLevelKey(r.AnonymousLevel())))
 	default:
 		m.Lines = append(m.Lines, L(MsgRoundHow))
+	}
+	if r.Def.Turns {
+		m.Lines = append(m.Lines, p.turnLine(r, chat))
 	}
 	if !r.Deadline.IsZero() {
 		m.Lines = append(m.Lines, L(MsgRoundDeadline, "deadline", Zoned{r.Deadline, p.TimeZone()}))
@@ -396,7 +416,17 @@ func (p *Process) close(b *builder, r *Round, reason string, env Env) {
 		return
 	}
 	n := r.N
-	b.event(&RoundClosed{Round: n, Reason: reason, Final: p.finalOf(r, env)})
+	final := p.finalOf(r, env)
+	for key, g := range p.placeHeld(b, r) {
+		final.Answers = append(final.Answers, key)
+		for i := range final.Progress {
+			if final.Progress[i].Group == g {
+				final.Progress[i].Answered++
+			}
+		}
+	}
+	slices.Sort(final.Answers)
+	b.event(&RoundClosed{Round: n, Reason: reason, Final: final})
 	b.sendAfter(func(q *Process) []Message { return q.roundMessages(n, env, true) })
 	notice := MsgClosedAwaitingSummary
 	switch r.Def.Relay {
@@ -417,13 +447,7 @@ func (p *Process) close(b *builder, r *Round, reason string, env Env) {
 	for _, chat := range p.chatsOf(r.Groups, r.Joint) {
 		b.send(Message{To: ToChat(chat), Lines: []Line{L(notice, "n", n)}})
 	}
-	b.sendAfter(func(q *Process) []Message {
-		var out []Message
-		for _, f := range q.FacilitatorIDs() {
-			out = append(out, q.preview(q.Round(n), f, env))
-		}
-		return out
-	})
+	b.sendPreviews(n, env)
 }
 
 // roundMessages are round n's messages in every chat it is held in.
@@ -440,11 +464,15 @@ func (p *Process) roundMessages(n int, env Env, edit bool) []Message {
 func (p *Process) preview(r *Round, to UserID, env Env) Message {
 	m := Message{To: ToUser(to)}
 	m.Lines = append(m.Lines, L(MsgPreviewHeader, "n", r.N, "kind", r.Def.Title))
-	m.Lines = append(m.Lines, p.summary(r, env, true)...)
+	m.Lines = append(m.Lines, p.previewSummary(r, env)...)
 	if r.Def.Relay == RelayApprove && !r.Relayed {
 		names, joint := p.targets(r)
-		m.Lines = append(m.Lines, L(MsgPreviewApprove, "targets", names, "joint", joint))
-		m.Buttons = [][]Button{{{Label: L(BtnApprove), Intent: Intent{Do: DoApprove, Process: p.ID, N: r.N}}}}
+		intent := func(do string) Intent { return Intent{Do: do, Process: p.ID, N: r.N} }
+		m.Lines = append(m.Lines, L(MsgPreviewModerate), L(MsgPreviewApprove, "targets", names, "joint", joint))
+		m.Buttons = [][]Button{
+			{{Label: L(BtnHide), Intent: intent(DoHide)}, {Label: L(BtnSynthesis), Intent: intent(DoSynthesis)}},
+			{{Label: L(BtnApprove), Intent: intent(DoApprove)}},
+		}
 	} else {
 		m.Lines = append(m.Lines, L(MsgPreviewOnly))
 	}
@@ -480,7 +508,7 @@ func (p *Process) relay(r *Round, env Env) []Message {
 	for _, chat := range p.relayTargets(r) {
 		m := Message{To: ToChat(chat)}
 		m.Lines = append(m.Lines, L(MsgSummaryHeader, "n", r.N, "kind", r.Def.Title))
-		m.Lines = append(m.Lines, p.summary(r, env, false)...)
+		m.Lines = append(m.Lines, p.summary(r, env)...)
 		out = append(out, m)
 	}
 	return out

@@ -6,7 +6,12 @@ import "strings"
 type ShowStatus struct{ Actor Actor }
 
 func (c ShowStatus) decide(p *Process, env Env) (*Decision, error) {
-	return replyOnly(here(p.statusLines(env)...)), nil
+	lines := p.statusLines(env)
+	if p.IsFacilitator(c.Actor.User) && c.Actor.Chat.Private {
+		// Who has not answered is for the facilitator's eyes only.
+		lines = append(lines, p.waitingLines(env)...)
+	}
+	return replyOnly(here(lines...)), nil
 }
 
 func (p *Process) statusLines(env Env) []Line {
@@ -56,6 +61,10 @@ func (p *Process) statusLines(env Env) []Line {
 		}
 	}
 	lines = append(lines, p.consentMatrix()...)
+	lines = append(lines, p.voiceLines(env)...)
+	if !p.PausedAt.IsZero() {
+		lines = append(lines, L(MsgStatusPaused, "since", Zoned{p.PausedAt, p.TimeZone()}))
+	}
 	var names []string
 	for _, f := range p.FacilitatorIDs() {
 		names = append(names, p.Facilitators[f].Name)

@@ -115,6 +115,9 @@ func (p *Process) decide(r *Round, g GroupID, now time.Time) GroupDecision {
 
 // openConsent opens a consent round on version v of pr in every group.
 func (p *Process) openConsent(b *builder, env Env, a Actor, pr *Proposal, v int) error {
+	if err := p.requireRunning(); err != nil {
+		return err
+	}
 	name := p.Template.ConsentKind()
 	if name == "" {
 		return Refuse(ErrNoConsentKind)
@@ -357,6 +360,9 @@ func objectionLines(o *Objection, group string, named bool) []Line {
 
 // consentRound finds an open consent round the actor can vote in.
 func (p *Process) consentRound(n int, a Actor) (*Round, *Member, error) {
+	if err := p.requireRunning(); err != nil {
+		return nil, nil, err
+	}
 	r := p.Round(n)
 	if r == nil || !r.Def.Consent {
 		return nil, nil, Refuse(ErrButtonExpired)

@@ -72,7 +72,8 @@ type Await struct {
 	// Purpose says what the text is: an answer (""), a concern, a field of
 	// the objection form, a question, a reason for objecting to a proposed
 	// representative, a reason for classifying an amendment or for
-	// withdrawing a confirmation.
+	// withdrawing a confirmation, an intake answer (N: the question), the
+	// answer to hide and why, or a facilitator's synthesis.
 	Purpose   string   `json:"for,omitempty"`
 	Round     int      `json:"r,omitempty"`
 	Anonymous bool     `json:"anon,omitempty"`
@@ -92,6 +93,9 @@ const (
 	PurposeClassify     = "classify"
 	PurposeUnconfirm    = "unconfirm"
 	PurposeSilence      = "silence"
+	PurposeIntake       = "intake"
+	PurposeHide         = "hide"
+	PurposeSynthesis    = "synthesis"
 )
 
 // PrivateText is text someone sent the bot privately while it waited for
@@ -119,6 +123,12 @@ func (c PrivateText) decide(p *Process, env Env) (*Decision, error) {
 		return Classify{Actor: c.Actor, Proposal: a.N, V: a.V, Change: a.Arg, Reason: c.Text}.decide(p, env)
 	case PurposeUnconfirm:
 		return WithdrawConfirmation{Actor: c.Actor, Proposal: a.N, Reason: c.Text}.decide(p, env)
+	case PurposeIntake:
+		return AnswerIntake{Actor: c.Actor, Round: a.Round, Text: c.Text}.decide(p, env)
+	case PurposeHide:
+		return HideAnswer{Actor: c.Actor, Round: a.Round, Text: c.Text}.decide(p, env)
+	case PurposeSynthesis:
+		return AddSynthesis{Actor: c.Actor, Round: a.Round, Text: c.Text}.decide(p, env)
 	case PurposeSilence:
 		return CountSilence{Actor: c.Actor, Round: a.Round, Group: GroupID(a.Arg), Reason: c.Text}.decide(p, env)
 	}

@@ -303,7 +303,7 @@ type AnswerGiven struct {
 	Answer   Answer `json:"answer"`
 }
 
-func (ev *AnswerGiven) apply(p *Process, _ *Event) {
+func (ev *AnswerGiven) apply(p *Process, e *Event) {
 	r := p.Round(ev.Round)
 	if ev.Replaces != "" {
 		delete(r.Answers, ev.Replaces)
@@ -311,6 +311,12 @@ func (ev *AnswerGiven) apply(p *Process, _ *Event) {
 	a := ev.Answer
 	r.Answers[ev.Key] = &a
 	delete(r.Passes, ev.Key)
+	if r.Joint && a.Author != "" {
+		if r.LastAnswer == nil {
+			r.LastAnswer = map[UserID]time.Time{}
+		}
+		r.LastAnswer[a.Author] = e.At
+	}
 }
 
 // AnswerWithdrawn removes an answer from a round.

@@ -33,6 +33,18 @@ func registerDecisionEvents() {
 	registerEvent[EvaluationStarted]()
 	registerEvent[Intervened]()
 	registerEvent[RepWindowEnded]()
+	registerEvent[Paused]()
+	registerEvent[Resumed]()
+	registerEvent[TimeoutRequested]()
+	registerEvent[TurnMoved]()
+	registerEvent[TurnHeld]()
+	registerEvent[TurnPlaced]()
+	registerEvent[TurnGiven]()
+	registerEvent[AnswerHidden]()
+	registerEvent[SynthesisAdded]()
+	registerEvent[RoundReopened]()
+	registerEvent[IntakeAnswered]()
+	registerEvent[Nudged]()
 }
 
 // ProposalCreated is /propose: proposal N, version 1, by the event's actor.

@@ -2,6 +2,7 @@ package flows
 
 import (
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -151,15 +152,23 @@ const (
 	DoRepWithdraw       = "repwithdraw" // withdraw nomination N
 	DoConfirm           = "confirm"     // confirm the group's consent to proposal N
 	DoUnconfirm         = "unconfirm"   // withdraw the group's confirmation of proposal N
+	DoPause             = "pause"       // pause the process (after a time-out request)
+	DoHide              = "hide"        // hide an answer of closed round N (asks which and why)
+	DoSynthesis         = "synthesis"   // add a synthesis to closed round N
+	DoIntake            = "intake"      // start or continue one's intake in round N
 )
 
 // Text is a text in several languages ("nl", "en"), as templates give it.
 type Text map[string]string
 
-// In returns the text in lang, falling back to Dutch, then to any language.
+// In returns the text in lang (a catalog locale such as "nl-u" falls back
+// to its language), falling back to Dutch, then to any language.
 func (t Text) In(lang string) string {
 	if s, ok := t[lang]; ok && s != "" {
 		return s
+	}
+	if base, _, formal := strings.Cut(lang, "-"); formal {
+		return t.In(base) // nl-u falls back to nl
 	}
 	if s, ok := t[DefaultLanguage]; ok && s != "" {
 		return s

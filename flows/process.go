@@ -32,6 +32,9 @@ type Process struct {
 	Nominations []*Nomination `json:"nominations,omitempty"`
 	// EvaluationOpened marks that the evaluation date's round was opened.
 	EvaluationOpened bool `json:"evaluation_opened,omitempty"`
+	// PausedAt is when a facilitator paused the process (zero: running).
+	// While paused nothing moves: no answers, no votes, no timers.
+	PausedAt time.Time `json:"paused_at,omitzero"`
 }
 
 // Facilitator is a gespreksleider of the process.
@@ -68,6 +71,14 @@ const (
 	RoleMember
 	RoleFacilitator
 )
+
+// requireRunning refuses what cannot happen while the process is paused.
+func (p *Process) requireRunning() error {
+	if !p.PausedAt.IsZero() {
+		return Refuse(ErrPaused, "title", p.Title)
+	}
+	return nil
+}
 
 // RoleOf returns u's role in the process.
 func (p *Process) RoleOf(u UserID) Role {

@@ -173,7 +173,7 @@ func (p *Process) reportRound(r *Round, env Env, at func(time.Time) Zoned) []Lin
 	if !r.Relayed {
 		lines = append(lines, L(MsgRecordNotRelayed))
 	}
-	return append(lines, p.summary(r, env, false)...)
+	return append(lines, p.summary(r, env)...)
 }
 
 // scopeNames names where a round was held: group names, or the joint
@@ -270,6 +270,16 @@ func (p *Process) reportInterventions(events []Event, at func(time.Time) Zoned) 
 			line = ptr(L(MsgRecordRelayed, "date", when, "name", who, "n", ev.Round))
 		case *SettingChanged:
 			line = ptr(L(MsgRecordSetting, "date", when, "name", who, "key", ev.Key, "value", ev.Value))
+		case *AnswerHidden:
+			line = ptr(L(MsgRecordHidden, "date", when, "name", who, "n", ev.Round, "note", ev.Reason))
+		case *SynthesisAdded:
+			line = ptr(L(MsgRecordSynthesis, "date", when, "name", who, "n", ev.Round))
+		case *RoundReopened:
+			line = ptr(L(MsgRecordReopened, "date", when, "name", who, "n", ev.Round, "note", orDash(ev.Note)))
+		case *Paused:
+			line = ptr(L(MsgRecordPaused, "date", when, "name", who))
+		case *Resumed:
+			line = ptr(L(MsgRecordResumed, "date", when, "name", who))
 		case *TemplateChosen:
 			line = ptr(L(MsgRecordTemplate, "date", when, "name", who, "template", ev.Template.Title))
 		}

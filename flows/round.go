@@ -36,6 +36,21 @@ type Round struct {
 	Votes     map[UserID]*Vote           `json:"votes,omitempty"`
 	Decisions map[GroupID]*GroupDecision `json:"decisions,omitempty"`
 	Extended  map[GroupID]time.Time      `json:"extended,omitempty"`
+	// LastAnswer is when each person last answered by name in a joint
+	// round, for slow mode.
+	LastAnswer map[UserID]time.Time `json:"last_answer,omitempty"`
+	// Turns is the talking piece in each chat of a turn-mode round.
+	Turns map[GroupID]*TurnState `json:"turns,omitempty"`
+	// Intake holds, per member, the answers given so far in a private
+	// intake; a finished intake moves to Answers (with Parts).
+	Intake map[UserID][]string `json:"intake,omitempty"`
+	// Hidden are answers a facilitator kept out of the summary before
+	// relaying it, with the reason the author was given.
+	Hidden map[string]string `json:"hidden,omitempty"`
+	// Synthesis is the facilitator's own summary, shared with the answers.
+	Synthesis string `json:"synthesis,omitempty"`
+	// Nudged is when a facilitator last sent the waiting a private nudge.
+	Nudged time.Time `json:"nudged,omitzero"`
 	// LastChanceSent records that the last-chance notice went out.
 	LastChanceSent bool `json:"last_chance_sent,omitempty"`
 	// Departures counts members in scope who left while the round was open.
@@ -67,6 +82,8 @@ type Answer struct {
 	Text      string  `json:"text"`
 	Level     string  `json:"level"` // none, facilitators or full
 	Edited    bool    `json:"edited,omitempty"`
+	// Parts are the answers to an intake's questions, in order.
+	Parts []string `json:"parts,omitempty"`
 }
 
 // Open reports whether the round still takes answers.

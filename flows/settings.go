@@ -27,12 +27,14 @@ const (
 	SetRepWindow  = "rep_window"
 	SetEvaluation = "evaluation"
 	SetFallback   = "fallback"
+	SetSlowMode   = "slow_mode"
+	SetTone       = "tone"
 )
 
 // SettingKeys lists the keys /set accepts, in the order /settings shows them.
 var SettingKeys = []string{
 	SetTitle, SetTemplate, SetLanguage, SetKaders, SetRules, SetCommitment,
-	SetQuorum, SetSilence, SetFallback, SetVotes, SetRepWindow, SetTimeZone, SetQuietHours, SetEvaluation,
+	SetTone, SetQuorum, SetSilence, SetFallback, SetVotes, SetRepWindow, SetSlowMode, SetTimeZone, SetQuietHours, SetEvaluation,
 }
 
 // agreedAtOpening are the settings that are part of the rules people consent
@@ -67,6 +69,46 @@ func (p *Process) Silence() string {
 // VotesShown says how consent answers show within a group: named or tally.
 func (p *Process) VotesShown() string {
 	return cmp.Or(p.Set[SetVotes], p.Template.Settings.Votes, VotesNamed)
+}
+
+// SlowMode is how long a person waits between answers in a joint round
+// (zero: no slow mode).
+func (p *Process) SlowMode() time.Duration {
+	var d Duration
+	if v, ok := p.Set[SetSlowMode]; ok && v != "off" && d.UnmarshalText([]byte(v)) == nil {
+		return time.Duration(d)
+	}
+	return 0
+}
+
+// Tone is how the bot addresses people in Dutch: "je" or "u".
+func (p *Process) Tone() string {
+	return cmp.Or(p.Set[SetTone], p.Template.Settings.Tone, ToneJe)
+}
+
+// Locale is the catalog a text for the process is written from: its
+// language, and for Dutch its tone ("nl-u" for the formal register).
+func (p *Process) Locale() string { return LocaleOf(p.Language(), p.Tone()) }
+
+// PersonalLocale is the catalog for someone who chose their own language
+// (personal, "" if they did not) in a process written in processLocale: the
+// process's tone carries over when they read its language.
+func PersonalLocale(personal, processLocale string) string {
+	if personal == "" {
+		return processLocale
+	}
+	if base, _, _ := strings.Cut(processLocale, "-"); base == personal {
+		return processLocale
+	}
+	return personal
+}
+
+// LocaleOf combines a language and a tone into a catalog name.
+func LocaleOf(lang, tone string) string {
+	if lang == "nl" && tone == ToneU {
+		return "nl-u"
+	}
+	return lang
 }
 
 // RepWindow is how long a group has to object to a proposed representative.
@@ -161,6 +203,13 @@ func (p *Process) SettingValue(key string) (string, bool) {
 		return p.Silence(), explicit
 	case SetVotes:
 		return p.VotesShown(), explicit
+	case SetTone:
+		return p.Tone(), explicit
+	case SetSlowMode:
+		if d := p.SlowMode(); d > 0 {
+			return Duration(d).String(), explicit
+		}
+		return "off", explicit
 	case SetRepWindow:
 		return Duration(p.RepWindow()).String(), explicit
 	case SetTimeZone:
@@ -207,6 +256,21 @@ func normalizeSetting(key, value string, env Env) (string, error) {
 			return "", Refuse(ErrSetSilence)
 		}
 		return v, nil
+	case SetTone:
+		v := strings.ToLower(value)
+		if !slices.Contains(tones, v) {
+			return "", Refuse(ErrSetTone, "informal", ToneJe, "formal", ToneU)
+		}
+		return v, nil
+	case SetSlowMode:
+		if strings.EqualFold(value, "off") || strings.EqualFold(value, "uit") {
+			return "off", nil
+		}
+		var d Duration
+		if err := d.UnmarshalText([]byte(value)); err != nil || d <= 0 || time.Duration(d) > 24*time.Hour {
+			return "", Refuse(ErrSetSlowMode)
+		}
+		return d.String(), nil
 	case SetVotes:
 		v := strings.ToLower(value)
 		if !slices.Contains(voteModes, v) {

@@ -35,6 +35,8 @@ type TemplateSettings struct {
 	QuorumShare *float64 `toml:"quorum_share" json:"quorum_share,omitempty"`
 	QuorumMin   *int     `toml:"quorum_min" json:"quorum_min,omitempty"`
 	Silence     string   `toml:"silence" json:"silence,omitempty"`
+	// Tone is how the bot addresses people in Dutch: je (default) or u.
+	Tone string `toml:"tone" json:"tone,omitempty"`
 	// Votes says how consent answers show within a group: named or tally.
 	Votes string `toml:"votes" json:"votes,omitempty"`
 	// RepWindow is how long a group has to object to a proposed representative.
@@ -74,13 +76,30 @@ type Kind struct {
 	// Share is where the summary goes: scope (the round's chats) or all
 	// (every group's chat, and the joint chat if there is one).
 	Share string `toml:"share" json:"share,omitempty"`
+	// MaxLength is the longest answer the kind takes, in characters
+	// (zero: MaxAnswerRunes).
+	MaxLength int `toml:"max_length" json:"max_length,omitempty"`
 	// Consent makes this the kind /consent opens: every group decides on
 	// one version of a proposal, by votes.
 	Consent bool `toml:"consent" json:"consent,omitempty"`
 	// LastChance is how long before the deadline those who have not
 	// answered get a last-chance notice (consent kinds).
 	LastChance Duration `toml:"last_chance" json:"last_chance,omitempty"`
+	// Turns passes a talking piece: members answer one at a time, in an
+	// order that varies per round; TurnTimeout passes it on when a turn
+	// lasts that long (zero: only /pass or the facilitator moves it).
+	Turns       bool     `toml:"turns" json:"turns,omitempty"`
+	TurnTimeout Duration `toml:"turn_timeout" json:"turn_timeout,omitempty"`
+	// Questions are asked one by one in a private intake (scope
+	// "private"); Overview lists, counting from 1, the questions whose
+	// answers go unattributed into the facilitators' overview.
+	Questions []Text `toml:"questions" json:"questions,omitempty"`
+	Overview  []int  `toml:"overview" json:"overview,omitempty"`
 }
+
+// Private reports whether the kind is an intake: each member answers the
+// bot privately and only facilitators see the answers.
+func (k *Kind) Private() bool { return k.Scope == ScopePrivate }
 
 // Step is one step of a template's sequence, opened with /next.
 type Step struct {
@@ -93,6 +112,8 @@ const (
 	ScopeHere  = "here"
 	ScopeAll   = "all"
 	ScopeJoint = "joint"
+	// ScopePrivate is an intake: every group's members, each privately.
+	ScopePrivate = "private"
 
 	AnonNone         = "none"
 	AnonFacilitators = "facilitators"
@@ -110,15 +131,19 @@ const (
 
 	VotesNamed = "named"
 	VotesTally = "tally"
+
+	ToneJe = "je"
+	ToneU  = "u"
 )
 
 var (
-	scopes      = []string{ScopeHere, ScopeAll, ScopeJoint}
+	scopes      = []string{ScopeHere, ScopeAll, ScopeJoint, ScopePrivate}
 	anonLevels  = []string{AnonNone, AnonFacilitators, AnonFull}
 	relays      = []string{RelayApprove, RelayAuto, RelayNone}
 	shares      = []string{ShareScope, ShareAll}
 	silences    = []string{SilenceNoConsent, SilenceConsent}
 	voteModes   = []string{VotesNamed, VotesTally}
+	tones       = []string{ToneJe, ToneU}
 	showable    = []string{"kaders", "rules", "commitment"}
 	maxDuration = 366 * 24 * time.Hour
 )
@@ -212,6 +237,7 @@ func (t *Template) check(report func(key, format string, args ...any), validZone
 	oneOf(report, "settings.language", s.Language, Languages, true)
 	oneOf(report, "settings.silence", s.Silence, silences, true)
 	oneOf(report, "settings.votes", s.Votes, voteModes, true)
+	oneOf(report, "settings.tone", s.Tone, tones, true)
 	if s.EvaluationKind != "" && t.Kinds[s.EvaluationKind] == nil {
 		report("settings.evaluation_kind", "evaluation_kind names %q, which the template does not define", s.EvaluationKind)
 	}
@@ -265,6 +291,9 @@ func (k *Kind) check(report func(key, format string, args ...any), key, name str
 	for _, s := range k.Show {
 		oneOf(report, key+".show", s, showable, false)
 	}
+	if k.MaxLength < 0 || k.MaxLength > MaxAnswerRunes {
+		report(key+".max_length", "max_length of kind %q must be between 1 and %d", name, MaxAnswerRunes)
+	}
 	if k.Deadline > 0 && time.Duration(k.Deadline) > maxDuration {
 		report(key+".deadline", "deadline of kind %q is longer than a year", name)
 	}
@@ -292,6 +321,43 @@ func (k *Kind) check(report func(key, format string, args ...any), key, name str
 	} else if k.LastChance > 0 {
 		report(key+".last_chance", "last_chance belongs to consent kinds (consent = true)")
 	}
+	k.checkTurns(report, key, name)
+	k.checkIntake(report, key, name)
+}
+
+func (k *Kind) checkTurns(report func(key, format string, args ...any), key, name string) {
+	if k.TurnTimeout != 0 && !k.Turns {
+		report(key+".turn_timeout", "turn_timeout of kind %q needs turns = true", name)
+	}
+	if k.TurnTimeout < 0 || time.Duration(k.TurnTimeout) > maxDuration {
+		report(key+".turn_timeout", "turn_timeout of kind %q must be positive and under a year", name)
+	}
+	if k.Turns && (k.Announce || k.Consent || k.Private() || (k.Anonymity != "" && k.Anonymity != AnonNone) || k.AnonymousOption != "") {
+		report(key+".turns", "kind %q passes a talking piece, so everyone sees who speaks: it cannot be anonymous, private, a consent round or an announcement", name)
+	}
+}
+
+func (k *Kind) checkIntake(report func(key, format string, args ...any), key, name string) {
+	if !k.Private() {
+		if len(k.Questions) > 0 || len(k.Overview) > 0 {
+			report(key+".questions", "questions and overview of kind %q belong to a private intake (scope = \"private\")", name)
+		}
+		return
+	}
+	if len(k.Questions) == 0 {
+		report(key+".questions", "kind %q is a private intake and asks nothing: add questions = [{ nl = \"…\", en = \"…\" }]", name)
+	}
+	for i, q := range k.Questions {
+		requireLanguages(report, fmt.Sprintf("%s.questions[%d]", key, i), q, fmt.Sprintf("question %d of kind %q is empty", i+1, name))
+	}
+	for _, n := range k.Overview {
+		if n < 1 || n > len(k.Questions) {
+			report(key+".overview", "overview of kind %q names question %d; it has questions 1 to %d", name, n, len(k.Questions))
+		}
+	}
+	if k.Announce || k.Consent || k.Anonymity != "" || k.AnonymousOption != "" || (k.Relay != "" && k.Relay != RelayNone) || k.Share != "" {
+		report(key, "kind %q is a private intake: only facilitators see its answers, so it cannot announce, be a consent round, set anonymity or relay its answers", name)
+	}
 }
 
 func requireLanguages(report func(key, format string, args ...any), key string, t Text, what string) {
@@ -305,8 +371,8 @@ func requireLanguages(report func(key, format string, args ...any), key string, 
 		}
 	}
 	for _, lang := range sortedKeys(t) {
-		if !ValidLanguage(lang) {
-			report(key+"."+lang, "unknown language %q (known: %s)", lang, strings.Join(Languages, ", "))
+		if !ValidLanguage(lang) && lang != LocaleOf("nl", ToneU) {
+			report(key+"."+lang, "unknown language %q (known: %s, and nl-u for the formal Dutch of a process in the u tone)", lang, strings.Join(Languages, ", "))
 		}
 	}
 }
@@ -337,6 +403,9 @@ func (t *Template) Kind(name string) *Kind {
 	c.Scope = orDefault(c.Scope, ScopeHere)
 	c.Anonymity = orDefault(c.Anonymity, AnonNone)
 	c.Relay = orDefault(c.Relay, RelayApprove)
+	if c.Private() {
+		c.Relay = RelayNone // an intake's answers are for facilitators only
+	}
 	c.Share = orDefault(c.Share, ShareScope)
 	return &c
 }

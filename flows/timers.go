@@ -25,9 +25,13 @@ const (
 	dueInstall    = "install"    // make an accepted nominee representative
 	dueRepWindow  = "repwindow"  // a nomination's window passed with an objection
 	dueEvaluation = "evaluation" // open the evaluation round
+	dueTurn       = "turn"       // a turn timed out: pass the talking piece on
 )
 
 func (p *Process) dueItems(env Env) []dueItem {
+	if !p.PausedAt.IsZero() {
+		return nil // everything holds while paused
+	}
 	loc := env.location(p.TimeZone())
 	quiet := p.QuietHours()
 	var items []dueItem
@@ -35,8 +39,9 @@ func (p *Process) dueItems(env Env) []dueItem {
 		if r.Def.Consent {
 			items = append(items, p.consentDue(r, env)...)
 		} else if !r.Deadline.IsZero() {
-			items = append(items, dueItem{id: fmt.Sprintf("r%d:close", r.N), at: r.Deadline, do: dueClose, round: r.N})
+			items = append(items, dueItem{id: fmt.Sprintf("r%d:close@%d", r.N, r.Deadline.Unix()), at: r.Deadline, do: dueClose, round: r.N})
 		}
+		items = append(items, p.turnDue(r, env)...)
 		for i := r.RemindersSent; i < len(r.Reminders); i++ {
 			at := quiet.After(r.Reminders[i], loc)
 			if !r.Deadline.IsZero() && !at.Before(r.Deadline) {
@@ -173,6 +178,11 @@ func (Tick) decide(p *Process, env Env) (*Decision, error) {
 	case dueEvaluation:
 		b.event(&EvaluationStarted{})
 		p.openEvaluation(b, env)
+	case dueTurn:
+		t := r.Turns[it.group]
+		name := p.Members[t.Current()].Name
+		b.send(Message{To: ToUser(t.Current()), Lines: []Line{L(MsgTurnTimedOutYou, "n", r.N)}})
+		p.advanceTurn(b, r, it.group, t.Current(), L(MsgTurnTimedOut, "name", name), env)
 	}
 	return b.decision(), nil
 }
@@ -210,6 +220,9 @@ func (p *Process) remind(b *builder, r *Round, env Env) {
 		nudge := Message{To: ToUser(m.User), Lines: []Line{where}}
 		if dl := r.deadlineOf(m.Group); !dl.IsZero() {
 			nudge.Lines = append(nudge.Lines, L(MsgRoundDeadline, "deadline", Zoned{dl, p.TimeZone()}))
+		}
+		if r.Def.Private() {
+			nudge.Buttons = p.intakeButtons(r)
 		}
 		b.send(nudge)
 	}

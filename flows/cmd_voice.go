@@ -1,0 +1,143 @@
+package flows
+
+import (
+	"strconv"
+	"strings"
+	"time"
+)
+
+// nudgeInterval is how long a round's waiting members are left in peace
+// after a facilitator nudged them.
+const nudgeInterval = time.Hour
+
+// Nudge is /nudge [N]: the facilitator sends everyone in round N (or the
+// round open here) who has not answered yet a kind private reminder, and
+// sees who they are, unless the round is fully anonymous.
+type Nudge struct {
+	Actor Actor
+	Arg   string
+}
+
+func (c Nudge) decide(p *Process, env Env) (*Decision, error) {
+	if err := requireFacilitator(p, c.Actor); err != nil {
+		return nil, err
+	}
+	if err := p.requireRunning(); err != nil {
+		return nil, err
+	}
+	r, err := p.roundToNudge(c.Actor, strings.TrimSpace(c.Arg))
+	if err != nil {
+		return nil, err
+	}
+	if !r.Nudged.IsZero() && env.Now.Before(r.Nudged.Add(nudgeInterval)) {
+		return nil, Refuse(ErrNudgedRecently, "n", r.N, "at", Zoned{r.Nudged.Add(nudgeInterval), p.TimeZone()})
+	}
+	waiting := p.waiting(r, env)
+	if len(waiting) == 0 {
+		return replyOnly(private(L(MsgNobodyWaiting, "n", r.N))), nil
+	}
+	b := newBuilder(c.Actor.User, env)
+	b.event(&Nudged{Round: r.N})
+	from := p.Facilitators[c.Actor.User].Name
+	var names []string
+	for _, m := range waiting {
+		names = append(names, m.Name)
+		msg := Message{To: ToUser(m.User), Lines: []Line{L(MsgNudgeFrom, "name", from, "n", r.N, "kind", r.Def.Title)}}
+		if dl := r.deadlineOf(m.Group); !dl.IsZero() {
+			msg.Lines = append(msg.Lines, L(MsgRoundDeadline, "deadline", Zoned{dl, p.TimeZone()}))
+		}
+		if r.Def.Private() {
+			msg.Buttons = p.intakeButtons(r)
+		}
+		b.send(msg)
+	}
+	if r.Def.Anonymity == AnonFull {
+		b.reply(private(L(MsgNudgedCount, "count", len(waiting), "n", r.N)))
+	} else {
+		b.reply(private(L(MsgNudgedNames, "count", len(waiting), "n", r.N, "names", strings.Join(names, ", "))))
+	}
+	return b.decision(), nil
+}
+
+func (p *Process) roundToNudge(a Actor, arg string) (*Round, error) {
+	if arg != "" {
+		n, err := strconv.Atoi(strings.TrimPrefix(arg, "#"))
+		if err != nil {
+			return nil, Refuse(ErrNudgeHow)
+		}
+		r := p.Round(n)
+		if r == nil || !r.Open() {
+			return nil, Refuse(ErrRoundNotOpen, "n", n)
+		}
+		return r, nil
+	}
+	if r := p.OpenRoundIn(a.Chat.ID); r != nil {
+		return r, nil
+	}
+	switch open := p.OpenRounds(); len(open) {
+	case 0:
+		return nil, Refuse(ErrNoOpenRound)
+	case 1:
+		return open[0], nil
+	default:
+		var which []string
+		for _, r := range open {
+			which = append(which, "/nudge "+strconv.Itoa(r.N))
+		}
+		return nil, Refuse(ErrNudgeWhich, "rounds", strings.Join(which, ", "))
+	}
+}
+
+// Nudged records that a facilitator nudged a round's waiting members.
+type Nudged struct {
+	Round int `json:"round"`
+}
+
+func (*Nudged) EventType() string { return "nudged" }
+
+func (ev *Nudged) apply(p *Process, e *Event) { p.Round(ev.Round).Nudged = e.At }
+
+// voiceLines show how the answers so far are spread over the groups, so a
+// facilitator notices a group that dominates or stays silent: each group's
+// answers across all rounds, its share of them, and its size.
+func (p *Process) voiceLines(env Env) []Line {
+	counts := map[GroupID]int{}
+	total := 0
+	for _, r := range p.Rounds {
+		if r.Def.Consent {
+			continue
+		}
+		for _, a := range p.Answers(r, env) {
+			counts[a.Group]++
+			total++
+		}
+	}
+	if total == 0 {
+		return nil
+	}
+	lines := []Line{L(MsgStatusVoiceHeader)}
+	for _, g := range p.Groups {
+		share := (counts[g.ID]*100 + total/2) / total
+		lines = append(lines, L(MsgStatusVoice, "group", g.Name, "answers", counts[g.ID], "share", share, "members", len(p.MembersOf(g.ID))))
+	}
+	return lines
+}
+
+// waitingLines name, for a facilitator asking privately, who in each open
+// round has not answered yet (never in a fully anonymous round).
+func (p *Process) waitingLines(env Env) []Line {
+	var lines []Line
+	for _, r := range p.OpenRounds() {
+		if r.Def.Anonymity == AnonFull {
+			continue
+		}
+		var names []string
+		for _, m := range p.waiting(r, env) {
+			names = append(names, m.Name)
+		}
+		if len(names) > 0 {
+			lines = append(lines, L(MsgStatusWaiting, "n", r.N, "count", len(names), "names", strings.Join(names, ", ")))
+		}
+	}
+	return lines
+}
