@@ -257,6 +257,9 @@ func (c StartPrivateAnswer) decide(p *Process, env Env) (*Decision, error) {
 		return nil, err
 	}
 	r, m := st.r, st.m
+	if r.Def.Private() {
+		return nil, Refuse(ErrIntakeIsPrivate, "n", r.N)
+	}
 	anonymous := c.Anonymous || r.Def.Anonymity != AnonNone
 	if anonymous && !r.Anonymous() {
 		return nil, Refuse(ErrNoAnonymityHere)
