@@ -56,6 +56,9 @@ func (c Confirm) decide(p *Process, env Env) (*Decision, error) {
 	if g == nil {
 		return nil, Refuse(ErrRepsOnly)
 	}
+	if err := p.requireRunning(); err != nil {
+		return nil, err
+	}
 	pr, err := p.openProposal(c.Proposal)
 	if err != nil {
 		return nil, err

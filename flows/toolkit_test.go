@@ -217,6 +217,16 @@ func TestToolkitRejectionsChangeNothing(t *testing.T) {
 			return p
 		}, time.Time{}, CastVote{Actor: annInA, Round: 1, Choice: VoteConsent}, ErrPaused},
 		{"a nudge while paused", paused, time.Time{}, Nudge{Actor: fac}, ErrPaused},
+		{"a confirmation while paused", func(t *testing.T) *Process {
+			p := decisionFixture(t)
+			must(t, p, StartConsent{Actor: fac, Proposal: 1})
+			for _, v := range []struct{ user, chat string }{{"ann", "ga"}, {"bob", "ga"}, {"dee", "gb"}, {"eve", "gb"}, {"fin", "gc"}} {
+				vote(t, p, v.user, v.chat, 1, VoteConsent)
+			}
+			must(t, p, Close{Actor: fac, Arg: "1"})
+			must(t, p, Pause{Actor: fac})
+			return p
+		}, time.Time{}, Confirm{Actor: annInA, Proposal: 1}, ErrPaused},
 		{"a time-out asked by an outsider", withConcerns, time.Time{}, RequestTimeout{Actor: outside}, ErrNotMember},
 		{"a second answer within the slow-mode wait", answeredJoint, t0.Add(9 * time.Minute), GiveAnswer{Actor: annJnt, Text: "En bankjes."}, ErrSlowMode},
 		{"an answer over the kind's maximum", withCheckin, time.Time{}, GiveAnswer{Actor: annInA, Text: strings.Repeat("a", 501)}, ErrAnswerTooLong},
