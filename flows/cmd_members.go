@@ -11,7 +11,7 @@ const maxNameRunes = 40
 // joinOffer is the message that shows a group's rules with the button that
 // joins it: pressing the button is consenting to what the message shows.
 func (p *Process) joinOffer(g *Group) Message {
-	lang := p.Language()
+	lang := p.Locale()
 	lines := []Line{L(MsgJoinOffer, "group", g.Name, "title", p.Title)}
 	if k := p.SettingText(SetKaders, lang); k != "" {
 		lines = append(lines, L(MsgShowKaders, "text", k))

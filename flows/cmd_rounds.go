@@ -245,7 +245,7 @@ func (p *Process) announcement(kind *Kind, prompt string, chat ChatID) Message {
 	} else {
 		m.Lines = append(m.Lines, L(MsgPlain, "text", kind.Prompt))
 	}
-	lang := p.Language()
+	lang := p.Locale()
 	for _, s := range kind.Show {
 		text := p.SettingText(s, lang)
 		if text == "" {

@@ -21,7 +21,7 @@ func Report(p *Process, events []Event, env Env) []Line {
 	add(L(MsgRecordTitle, "title", p.Title),
 		L(MsgRecordMeta, "code", p.ID, "template", p.Template.Title, "date", at(env.Now)))
 
-	lang := p.Language()
+	lang := p.Locale()
 	add(L(MsgRecordSectionFrame))
 	for _, s := range []struct {
 		key  string

@@ -193,7 +193,7 @@ func (p *Process) SettingValue(key string) (string, bool) {
 	case SetLanguage:
 		return p.Language(), explicit
 	case SetKaders, SetRules, SetCommitment:
-		return p.SettingText(key, p.Language()), explicit
+		return p.SettingText(key, p.Locale()), explicit
 	case SetFallback:
 		return v, explicit
 	case SetQuorum:
