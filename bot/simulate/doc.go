@@ -33,4 +33,12 @@
 //	expect nothing in bewoners                since the last action, the bot said nothing there
 //	check bewoners: members=4 answered=3 passed=1 round=3
 //	                                          the engine's numbers for that chat (any subset)
+//	check bewoners: turn=wim held=1           who holds the talking piece in the round open
+//	                                          there (a person, or none) and how many answers
+//	                                          given out of turn wait for their turn
+//	check bewoners: started=1                 members who started the open intake there and
+//	                                          have not finished it
+//	check bewoners: hidden=2                  answers a facilitator kept out of the summary of
+//	                                          the chat's latest round
+//	check bewoners: paused=1                  whether the process is paused (0 or 1)
 package simulate

@@ -71,7 +71,7 @@ func Run(ctx context.Context, src string, opts Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	sim := &simulator{script: sc, now: sc.start, messages: map[int]*message{}, vars: map[string]string{}, files: map[string][]byte{}}
+	sim := &simulator{script: sc, store: opts.Store, now: sc.start, messages: map[int]*message{}, vars: map[string]string{}, files: map[string][]byte{}}
 	secret := opts.Secret
 	if secret == nil {
 		secret = DefaultSecret
@@ -92,6 +92,7 @@ func Run(ctx context.Context, src string, opts Options) (*Result, error) {
 
 type simulator struct {
 	script *script
+	store  bot.Store
 	bot    *bot.Bot
 	sender *bot.Sender
 
@@ -210,14 +211,97 @@ func (s *simulator) step(ctx context.Context, st step) error {
 			s.failures = append(s.failures, Failure{st.line, fmt.Sprintf("check %s: %v", st.chat, err)})
 			return nil
 		}
-		have := map[string]int{"members": got.Members, "answered": got.Answered, "passed": got.Passed, "round": got.Round}
-		for _, k := range []string{"members", "answered", "passed", "round"} {
+		have := map[string]string{"members": strconv.Itoa(got.Members), "answered": strconv.Itoa(got.Answered),
+			"passed": strconv.Itoa(got.Passed), "round": strconv.Itoa(got.Round)}
+		if needsProcess(st.want) {
+			p, err := s.process(ctx, got.Process)
+			if err != nil {
+				return err
+			}
+			for k, v := range s.processFields(p, chatID(st.chat)) {
+				have[k] = v
+			}
+		}
+		for _, k := range checkFields {
 			if want, ok := st.want[k]; ok && have[k] != want {
-				s.failures = append(s.failures, Failure{st.line, fmt.Sprintf("check %s: %s=%d, want %d", st.chat, k, have[k], want)})
+				s.failures = append(s.failures, Failure{st.line, fmt.Sprintf("check %s: %s=%s, want %s", st.chat, k, have[k], want)})
 			}
 		}
 	}
 	return nil
+}
+
+// needsProcess reports whether a check asks for more than ChatStatus tells.
+func needsProcess(want map[string]string) bool {
+	for _, k := range []string{"turn", "held", "started", "hidden", "paused"} {
+		if _, ok := want[k]; ok {
+			return true
+		}
+	}
+	return false
+}
+
+// process reads a process's state from the store, as the bot does.
+func (s *simulator) process(ctx context.Context, id string) (*flows.Process, error) {
+	h, err := s.store.Load(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	p := &flows.Process{}
+	if h.Snapshot != nil {
+		if p, err = flows.DecodeSnapshot(h.Snapshot); err != nil {
+			return nil, err
+		}
+	}
+	if err := flows.Replay(p, h.Events); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// processFields are the checks read from the process's state for chat:
+// who holds the talking piece in the round open there (turn; none without
+// one), the answers held for a later turn (held), the members who started
+// an open intake and have not finished it (started), the answers kept out
+// of the summary of the chat's latest round (hidden), and whether the
+// process is paused.
+func (s *simulator) processFields(p *flows.Process, chat flows.ChatID) map[string]string {
+	out := map[string]string{"turn": "none", "held": "0", "started": "0", "hidden": "0", "paused": "0"}
+	if !p.PausedAt.IsZero() {
+		out["paused"] = "1"
+	}
+	g := p.GroupByChat(chat)
+	key := flows.GroupID("joint")
+	if g != nil {
+		key = g.ID
+	}
+	if r := p.OpenRoundIn(chat); r != nil {
+		if t := r.Turns[key]; t != nil {
+			if u := t.Current(); u != "" {
+				out["turn"] = strings.TrimPrefix(string(u), Platform+":")
+			}
+			out["held"] = strconv.Itoa(len(t.Held))
+		}
+		started := 0
+		for u := range r.Intake {
+			if m := p.Members[u]; m != nil && g != nil && m.Group == g.ID {
+				started++
+			}
+		}
+		out["started"] = strconv.Itoa(started)
+	}
+	for i := len(p.Rounds) - 1; i >= 0; i-- {
+		r := p.Rounds[i]
+		in := r.Joint && p.Joint == chat
+		for _, id := range r.Groups {
+			in = in || (g != nil && id == g.ID)
+		}
+		if in {
+			out["hidden"] = strconv.Itoa(len(r.Hidden))
+			break
+		}
+	}
+	return out
 }
 
 func (s *simulator) saidIn(place string) string {

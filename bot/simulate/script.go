@@ -24,7 +24,7 @@ type step struct {
 	advance  time.Duration
 	absolute bool
 
-	want map[string]int // for check
+	want map[string]string // for check: field → wanted value
 }
 
 type stepKind int
@@ -143,17 +143,19 @@ func parseScript(src string) (*script, error) {
 			if _, isChat := s.chats[chat]; !isChat {
 				return nil, fail("check needs a group chat, not %q", chat)
 			}
-			want := map[string]int{}
+			want := map[string]string{}
 			for _, f := range strings.Fields(fields) {
 				k, v, ok := strings.Cut(f, "=")
-				num, err := strconv.Atoi(v)
-				if !ok || err != nil || !validCheckField(k) {
-					return nil, fail("bad check %q: use members=, answered=, passed=, round=", f)
+				if !ok {
+					return nil, fail("bad check %q: use %s", f, checkFieldList)
 				}
-				want[k] = num
+				if err := s.validCheck(k, v); err != nil {
+					return nil, fail("bad check %q: %v", f, err)
+				}
+				want[k] = v
 			}
 			if len(want) == 0 {
-				return nil, fail("check what? members=, answered=, passed=, round=")
+				return nil, fail("check what? %s", checkFieldList)
 			}
 			s.steps = append(s.steps, step{line: n, kind: stepCheck, chat: chat, want: want})
 		default:
@@ -168,12 +170,35 @@ func parseScript(src string) (*script, error) {
 	return s, nil
 }
 
-func validCheckField(k string) bool {
+// checkFields are the fields a check line may assert, in the order they
+// are compared. turn is a person (or none); the others are numbers.
+var checkFields = []string{"members", "answered", "passed", "round", "turn", "held", "started", "hidden", "paused"}
+
+const checkFieldList = "members=, answered=, passed=, round=, turn=, held=, started=, hidden=, paused="
+
+// validCheck reports whether k=v is something a check can assert.
+func (s *script) validCheck(k, v string) error {
 	switch k {
-	case "members", "answered", "passed", "round":
-		return true
+	case "turn":
+		if _, ok := s.people[v]; !ok && v != "none" {
+			return fmt.Errorf("turn is a person, or none")
+		}
+		return nil
+	case "paused":
+		if v != "0" && v != "1" {
+			return fmt.Errorf("paused is 0 or 1")
+		}
+		return nil
 	}
-	return false
+	for _, f := range checkFields {
+		if f == k {
+			if n, err := strconv.Atoi(v); err != nil || n < 0 {
+				return fmt.Errorf("%s is a number", k)
+			}
+			return nil
+		}
+	}
+	return fmt.Errorf("use %s", checkFieldList)
 }
 
 // parseAction reads "<person> …": a message, a reply, an edit, an
