@@ -99,7 +99,7 @@ type standing struct {
 
 // standingIn finds the round an action is about and the actor's place in it.
 func (p *Process) standingIn(n int, a Actor, env Env, closed MsgKey) (standing, error) {
-	if err := p.requireRunning(); err != nil {
+	if err := p.requireRunning(a.User); err != nil {
 		return standing{}, err
 	}
 	r, err := p.roundFor(n, a, closed)
@@ -215,8 +215,13 @@ func (c GiveAnswer) decide(p *Process, env Env) (*Decision, error) {
 	t, k := p.turnOf(r, m)
 	if t != nil && !t.done() && t.Current() != c.Actor.User && !r.hasSpoken(c.Actor.User) {
 		// Out of turn: kept, and placed when the talking piece reaches them.
-		b.event(&TurnHeld{Round: r.N, Group: k, User: c.Actor.User, Text: text})
-		b.reply(private(L(MsgTurnHeld, "n", r.N, "name", p.Members[t.Current()].Name)))
+		shown := !c.Actor.Chat.Private
+		b.event(&TurnHeld{Round: r.N, Group: k, User: c.Actor.User, Text: text, Shown: shown})
+		held := MsgTurnHeld
+		if shown {
+			held = MsgTurnHeldShown
+		}
+		b.reply(private(L(held, "n", r.N, "name", p.Members[t.Current()].Name)))
 		return b.decision(), nil
 	}
 	b.event(&AnswerGiven{Round: r.N, Key: namedKey(c.Actor.User), Replaces: st.key,
@@ -306,6 +311,7 @@ func (c Pass) decide(p *Process, env Env) (*Decision, error) {
 		return replyOnly(private(L(MsgPassedAlready, "n", r.N))), nil
 	}
 	b := newBuilder(c.Actor.User, env)
+	b.d.Done = r.Def.Private() // "liever niet" ends the intake's questions
 	reply := L(MsgPassed, "n", r.N, "kind", r.Def.Title)
 	if st.answer != nil {
 		reply = L(MsgPassedWithdrawn, "n", r.N)

@@ -56,7 +56,7 @@ func (c Confirm) decide(p *Process, env Env) (*Decision, error) {
 	if g == nil {
 		return nil, Refuse(ErrRepsOnly)
 	}
-	if err := p.requireRunning(); err != nil {
+	if err := p.requireRunning(c.Actor.User); err != nil {
 		return nil, err
 	}
 	pr, err := p.openProposal(c.Proposal)

@@ -100,7 +100,7 @@ func (c OpenRound) decide(p *Process, env Env) (*Decision, error) {
 
 // start opens a round of kind (or posts an announcement) in scope.
 func (p *Process) start(b *builder, env Env, a Actor, name string, kind *Kind, scope, prompt string, step int) error {
-	if err := p.requireRunning(); err != nil {
+	if err := p.requireRunning(a.User); err != nil {
 		return err
 	}
 	if err := p.requireGroups(); err != nil {
@@ -468,11 +468,17 @@ func (p *Process) preview(r *Round, to UserID, env Env) Message {
 	if r.Def.Relay == RelayApprove && !r.Relayed {
 		names, joint := p.targets(r)
 		intent := func(do string) Intent { return Intent{Do: do, Process: p.ID, N: r.N} }
-		m.Lines = append(m.Lines, L(MsgPreviewModerate), L(MsgPreviewApprove, "targets", names, "joint", joint))
-		m.Buttons = [][]Button{
-			{{Label: L(BtnHide), Intent: intent(DoHide)}, {Label: L(BtnSynthesis), Intent: intent(DoSynthesis)}},
-			{{Label: L(BtnApprove), Intent: intent(DoApprove)}},
+		moderate := []Button{{Label: L(BtnHide), Intent: intent(DoHide)}, {Label: L(BtnSynthesis), Intent: intent(DoSynthesis)}}
+		if r.Def.Private() {
+			// An intake shares only its overview without names: nothing
+			// there to hide by number; what must not go out is not shared.
+			m.Lines = append(m.Lines, L(MsgPreviewIntake))
+			moderate = moderate[1:]
+		} else {
+			m.Lines = append(m.Lines, L(MsgPreviewModerate))
 		}
+		m.Lines = append(m.Lines, L(MsgPreviewApprove, "targets", names, "joint", joint))
+		m.Buttons = [][]Button{moderate, {{Label: L(BtnApprove), Intent: intent(DoApprove)}}}
 	} else {
 		m.Lines = append(m.Lines, L(MsgPreviewOnly))
 	}

@@ -58,6 +58,12 @@ func (c RequestTimeout) decide(p *Process, env Env) (*Decision, error) {
 	if m == nil {
 		return nil, Refuse(ErrNotMember)
 	}
+	if !p.PausedAt.IsZero() {
+		return replyOnly(private(L(MsgTimeoutWhilePaused))), nil
+	}
+	if last, ok := p.TimeoutAsked[c.Actor.User]; ok && env.Now.Before(last.Add(timeoutInterval)) {
+		return replyOnly(private(L(MsgTimeoutAlready))), nil
+	}
 	b := newBuilder(c.Actor.User, env)
 	b.event(&TimeoutRequested{Group: m.Group})
 	for _, f := range p.FacilitatorIDs() {
@@ -72,11 +78,20 @@ func (c RequestTimeout) decide(p *Process, env Env) (*Decision, error) {
 // Paused records /pause.
 type Paused struct{}
 
-func (*Paused) EventType() string                { return "paused" }
-func (*Paused) apply(p *Process, e *Event)       { p.PausedAt = e.At }
-func (*Resumed) EventType() string               { return "resumed" }
-func (*TimeoutRequested) EventType() string      { return "timeout_requested" }
-func (*TimeoutRequested) apply(*Process, *Event) {}
+func (*Paused) EventType() string           { return "paused" }
+func (*Paused) apply(p *Process, e *Event)  { p.PausedAt = e.At }
+func (*Resumed) EventType() string          { return "resumed" }
+func (*TimeoutRequested) EventType() string { return "timeout_requested" }
+func (*TimeoutRequested) apply(p *Process, e *Event) {
+	if p.TimeoutAsked == nil {
+		p.TimeoutAsked = map[UserID]time.Time{}
+	}
+	p.TimeoutAsked[e.Actor] = e.At
+}
+
+// timeoutInterval is how long one person's time-out request stands: asking
+// again within it tells them the facilitators know, without a second alert.
+const timeoutInterval = time.Hour
 
 // Resumed records /resume; Shift is how long the process was paused, by
 // which every running clock moves.

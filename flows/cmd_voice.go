@@ -1,6 +1,8 @@
 package flows
 
 import (
+	"cmp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -22,19 +24,19 @@ func (c Nudge) decide(p *Process, env Env) (*Decision, error) {
 	if err := requireFacilitator(p, c.Actor); err != nil {
 		return nil, err
 	}
-	if err := p.requireRunning(); err != nil {
+	if err := p.requireRunning(c.Actor.User); err != nil {
 		return nil, err
 	}
 	r, err := p.roundToNudge(c.Actor, strings.TrimSpace(c.Arg))
 	if err != nil {
 		return nil, err
 	}
-	if !r.Nudged.IsZero() && env.Now.Before(r.Nudged.Add(nudgeInterval)) {
-		return nil, Refuse(ErrNudgedRecently, "n", r.N, "at", Zoned{r.Nudged.Add(nudgeInterval), p.TimeZone()})
-	}
-	waiting := p.waiting(r, env)
+	waiting := p.waitingByName(r, env)
 	if len(waiting) == 0 {
 		return replyOnly(private(L(MsgNobodyWaiting, "n", r.N))), nil
+	}
+	if !r.Nudged.IsZero() && env.Now.Before(r.Nudged.Add(nudgeInterval)) {
+		return nil, Refuse(ErrNudgedRecently, "n", r.N, "at", Zoned{r.Nudged.Add(nudgeInterval), p.TimeZone()})
 	}
 	b := newBuilder(c.Actor.User, env)
 	b.event(&Nudged{Round: r.N})
@@ -42,7 +44,11 @@ func (c Nudge) decide(p *Process, env Env) (*Decision, error) {
 	var names []string
 	for _, m := range waiting {
 		names = append(names, m.Name)
-		msg := Message{To: ToUser(m.User), Lines: []Line{L(MsgNudgeFrom, "name", from, "n", r.N, "kind", r.Def.Title)}}
+		nudge := MsgNudgeFrom
+		if r.Def.Private() {
+			nudge = MsgNudgeIntakeFrom
+		}
+		msg := Message{To: ToUser(m.User), Lines: []Line{L(nudge, "name", from, "n", r.N, "kind", r.Def.Title)}}
 		if dl := r.deadlineOf(m.Group); !dl.IsZero() {
 			msg.Lines = append(msg.Lines, L(MsgRoundDeadline, "deadline", Zoned{dl, p.TimeZone()}))
 		}
@@ -104,8 +110,8 @@ func (p *Process) voiceLines(env Env) []Line {
 	counts := map[GroupID]int{}
 	total := 0
 	for _, r := range p.Rounds {
-		if r.Def.Consent {
-			continue
+		if r.Def.Consent || r.Def.Private() {
+			continue // votes are counted elsewhere; an intake is heard by no group
 		}
 		for _, a := range p.Answers(r, env) {
 			counts[a.Group]++
@@ -132,7 +138,7 @@ func (p *Process) waitingLines(env Env) []Line {
 			continue
 		}
 		var names []string
-		for _, m := range p.waiting(r, env) {
+		for _, m := range p.waitingByName(r, env) {
 			names = append(names, m.Name)
 		}
 		if len(names) > 0 {
@@ -140,4 +146,14 @@ func (p *Process) waitingLines(env Env) []Line {
 		}
 	}
 	return lines
+}
+
+// waitingByName is waiting, in the order of their names: how a list of
+// people reads.
+func (p *Process) waitingByName(r *Round, env Env) []*Member {
+	out := p.waiting(r, env)
+	slices.SortStableFunc(out, func(a, b *Member) int {
+		return cmp.Or(strings.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)), strings.Compare(string(a.User), string(b.User)))
+	})
+	return out
 }

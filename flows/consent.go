@@ -115,7 +115,7 @@ func (p *Process) decide(r *Round, g GroupID, now time.Time) GroupDecision {
 
 // openConsent opens a consent round on version v of pr in every group.
 func (p *Process) openConsent(b *builder, env Env, a Actor, pr *Proposal, v int) error {
-	if err := p.requireRunning(); err != nil {
+	if err := p.requireRunning(a.User); err != nil {
 		return err
 	}
 	name := p.Template.ConsentKind()
@@ -360,7 +360,7 @@ func objectionLines(o *Objection, group string, named bool) []Line {
 
 // consentRound finds an open consent round the actor can vote in.
 func (p *Process) consentRound(n int, a Actor) (*Round, *Member, error) {
-	if err := p.requireRunning(); err != nil {
+	if err := p.requireRunning(a.User); err != nil {
 		return nil, nil, err
 	}
 	r := p.Round(n)

@@ -311,6 +311,9 @@ func (ev *AnswerGiven) apply(p *Process, e *Event) {
 	a := ev.Answer
 	r.Answers[ev.Key] = &a
 	delete(r.Passes, ev.Key)
+	// A new text is judged anew: a hiding was about the old one.
+	delete(r.Hidden, ev.Key)
+	delete(r.Hidden, ev.Replaces)
 	if r.Joint && a.Author != "" {
 		if r.LastAnswer == nil {
 			r.LastAnswer = map[UserID]time.Time{}
@@ -325,7 +328,11 @@ type AnswerWithdrawn struct {
 	Key   string `json:"key"`
 }
 
-func (ev *AnswerWithdrawn) apply(p *Process, _ *Event) { delete(p.Round(ev.Round).Answers, ev.Key) }
+func (ev *AnswerWithdrawn) apply(p *Process, _ *Event) {
+	r := p.Round(ev.Round)
+	delete(r.Answers, ev.Key)
+	delete(r.Hidden, ev.Key)
+}
 
 // Passed records a pass in Round under Key (the person's, or in a round
 // that offers anonymity their pseudonym: then the event has no actor),

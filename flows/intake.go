@@ -28,13 +28,13 @@ func (p *Process) intakeMessage(r *Round, chat ChatID, env Env, edit bool) Messa
 	m.Lines = append(m.Lines, L(MsgRoundHeader, "n", r.N, "kind", r.Def.Title), p.promptLine(r))
 	pr := p.progressIn(r, chat, env)
 	if !r.Open() {
-		return appendLines(m, L(MsgRoundClosed), L(MsgIntakeProgress, "done", pr.Answered, "members", pr.Members, "declined", pr.Passed))
+		return appendLines(m, L(MsgRoundClosed), intakeProgressLine(pr))
 	}
 	m.Lines = append(m.Lines, L(MsgIntakeHow, "questions", len(r.Def.Questions)))
 	if !r.Deadline.IsZero() {
 		m.Lines = append(m.Lines, L(MsgRoundDeadline, "deadline", Zoned{r.Deadline, p.TimeZone()}))
 	}
-	m.Lines = append(m.Lines, L(MsgIntakeProgress, "done", pr.Answered, "members", pr.Members, "declined", pr.Passed))
+	m.Lines = append(m.Lines, intakeProgressLine(pr))
 	m.Buttons = p.intakeButtons(r)
 	return m
 }
@@ -176,6 +176,9 @@ func (p *Process) intakePreview(r *Round, env Env) []Line {
 		for _, u := range sortedKeys(r.Intake) {
 			if m := p.Members[u]; m != nil && m.Group == pr.Group {
 				lines = append(lines, L(MsgIntakePartial, "name", m.Name, "q", len(r.Intake[u]), "questions", len(r.Def.Questions)))
+				for i, text := range r.Intake[u] {
+					lines = append(lines, L(MsgIntakeAnswer, "q", r.Def.Questions[i], "text", text))
+				}
 			}
 		}
 	}
@@ -224,4 +227,8 @@ func (p *Process) intakeThemes(r *Round, env Env) []Line {
 		}
 	}
 	return lines
+}
+
+func intakeProgressLine(pr Progress) Line {
+	return L(MsgIntakeProgress, "done", pr.Answered, "members", pr.Members, "declined", pr.Passed)
 }

@@ -373,6 +373,16 @@ const (
 	MsgRecordPaused                MsgKey = "record_paused"
 	MsgRecordResumed               MsgKey = "record_resumed"
 	MsgRecordSynthesis             MsgKey = "record_synthesis"
+	MsgNudgeIntake                 MsgKey = "nudge_intake"
+	MsgNudgeIntakeFrom             MsgKey = "nudge_intake_from"
+	MsgPreviewIntake               MsgKey = "preview_intake"
+	MsgTimeoutAlready              MsgKey = "timeout_already"
+	MsgTimeoutWhilePaused          MsgKey = "timeout_while_paused"
+	MsgTurnHeldShown               MsgKey = "turn_held_shown"
+	MsgTurnPlacedShown             MsgKey = "turn_placed_shown"
+	MsgTurnPlacedShownYou          MsgKey = "turn_placed_shown_you"
+	MsgTurnSkippedMember           MsgKey = "turn_skipped_member"
+	MsgTurnDeferred                MsgKey = "turn_deferred"
 )
 
 // Kind explanations of what cannot be done, and why.
@@ -507,6 +517,8 @@ const (
 	ErrNudgedRecently      MsgKey = "err.nudged_recently"
 	ErrNudgeHow            MsgKey = "err.nudge_how"
 	ErrNudgeWhich          MsgKey = "err.nudge_which"
+	ErrPausedFacilitator   MsgKey = "err.paused_facilitator"
+	ErrHideIntake          MsgKey = "err.hide_intake"
 )
 
 // Button labels.

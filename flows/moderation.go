@@ -39,6 +39,9 @@ func (c StartHide) decide(p *Process, env Env) (*Decision, error) {
 	if err != nil {
 		return nil, err
 	}
+	if r.Def.Private() {
+		return nil, Refuse(ErrHideIntake, "n", r.N)
+	}
 	m := private(L(MsgAskHide, "n", r.N))
 	return &Decision{Await: &Await{Process: p.ID, Purpose: PurposeHide, Round: r.N}, Reply: &m}, nil
 }
@@ -56,6 +59,9 @@ func (c HideAnswer) decide(p *Process, env Env) (*Decision, error) {
 	r, err := p.moderated(c.Actor, c.Round)
 	if err != nil {
 		return nil, err
+	}
+	if r.Def.Private() {
+		return nil, Refuse(ErrHideIntake, "n", r.N)
 	}
 	first, reason, _ := strings.Cut(strings.TrimSpace(c.Text), " ")
 	nr, err := strconv.Atoi(strings.TrimSuffix(strings.TrimPrefix(first, "#"), "."))
@@ -156,7 +162,7 @@ func (c Reopen) decide(p *Process, env Env) (*Decision, error) {
 	if err := requireFacilitator(p, c.Actor); err != nil {
 		return nil, err
 	}
-	if err := p.requireRunning(); err != nil {
+	if err := p.requireRunning(c.Actor.User); err != nil {
 		return nil, err
 	}
 	first, reason, _ := strings.Cut(strings.TrimSpace(c.Arg), " ")
@@ -189,12 +195,17 @@ func (c Reopen) decide(p *Process, env Env) (*Decision, error) {
 			return nil, Refuse(ErrRoundStillOpen, "n", other.N, "kind", other.Def.Title)
 		}
 	}
-	var deadline time.Time
+	// The round runs again as if opened now: a new deadline, and the
+	// kind's reminders counted from now.
+	ev := &RoundReopened{Round: r.N, Note: reason}
 	if r.Def.Deadline > 0 {
-		deadline = env.Now.Add(time.Duration(r.Def.Deadline))
+		ev.Deadline = env.Now.Add(time.Duration(r.Def.Deadline))
+	}
+	for _, d := range r.Def.Reminders {
+		ev.Reminders = append(ev.Reminders, env.Now.Add(time.Duration(d)))
 	}
 	b := newBuilder(c.Actor.User, env)
-	b.event(&RoundReopened{Round: r.N, Deadline: deadline, Note: reason})
+	b.event(ev)
 	for _, chat := range p.chatsOf(r.Groups, r.Joint) {
 		b.send(Message{To: ToChat(chat), Lines: []Line{L(MsgRoundReopened, "n", r.N, "kind", r.Def.Title)}})
 	}
@@ -228,11 +239,13 @@ type SynthesisAdded struct {
 	Text  string `json:"text"`
 }
 
-// RoundReopened opens a closed round again, until Deadline (zero: none).
+// RoundReopened opens a closed round again, until Deadline (zero: none),
+// with new Reminders.
 type RoundReopened struct {
-	Round    int       `json:"round"`
-	Deadline time.Time `json:"deadline,omitzero"`
-	Note     string    `json:"note,omitempty"`
+	Round     int         `json:"round"`
+	Deadline  time.Time   `json:"deadline,omitzero"`
+	Reminders []time.Time `json:"reminders,omitempty"`
+	Note      string      `json:"note,omitempty"`
 }
 
 func (*AnswerHidden) EventType() string   { return "answer_hidden" }
@@ -253,5 +266,5 @@ func (ev *RoundReopened) apply(p *Process, _ *Event) {
 	r := p.Round(ev.Round)
 	r.Closed, r.Final, r.CloseReason = time.Time{}, nil, ""
 	r.Deadline = ev.Deadline
-	r.RemindersSent = len(r.Reminders) // the round's reminders belonged to its first run
+	r.Reminders, r.RemindersSent = ev.Reminders, 0
 }

@@ -35,6 +35,8 @@ type Process struct {
 	// PausedAt is when a facilitator paused the process (zero: running).
 	// While paused nothing moves: no answers, no votes, no timers.
 	PausedAt time.Time `json:"paused_at,omitzero"`
+	// TimeoutAsked is when each person last asked for a time-out.
+	TimeoutAsked map[UserID]time.Time `json:"timeout_asked,omitempty"`
 }
 
 // Facilitator is a gespreksleider of the process.
@@ -72,12 +74,16 @@ const (
 	RoleFacilitator
 )
 
-// requireRunning refuses what cannot happen while the process is paused.
-func (p *Process) requireRunning() error {
-	if !p.PausedAt.IsZero() {
-		return Refuse(ErrPaused, "title", p.Title)
+// requireRunning refuses what cannot happen while the process is paused:
+// a facilitator is reminded how to go on, anyone else that it will.
+func (p *Process) requireRunning(u UserID) error {
+	switch {
+	case p.PausedAt.IsZero():
+		return nil
+	case p.IsFacilitator(u):
+		return Refuse(ErrPausedFacilitator, "title", p.Title)
 	}
-	return nil
+	return Refuse(ErrPaused, "title", p.Title)
 }
 
 // RoleOf returns u's role in the process.

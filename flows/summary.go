@@ -42,7 +42,8 @@ func (p *Process) summaryGroups(r *Round, env Env, forFacilitators bool) []summa
 			}
 		}
 		slices.SortStableFunc(sg.named, func(a, b summaryEntry) int {
-			return cmp.Or(strings.Compare(strings.ToLower(p.shownName(a.answer)), strings.ToLower(p.shownName(b.answer))),
+			return cmp.Or(r.spokeAt(a.answer)-r.spokeAt(b.answer),
+				strings.Compare(strings.ToLower(p.shownName(a.answer)), strings.ToLower(p.shownName(b.answer))),
 				strings.Compare(string(a.answer.Author), string(b.answer.Author)))
 		})
 		// The map order of anonymous answers is by pseudonym: already
@@ -128,6 +129,19 @@ func (p *Process) previewSummary(r *Round, env Env) []Line {
 		lines = append(lines, L(MsgSummarySynthesis, "text", r.Synthesis))
 	}
 	return lines
+}
+
+// spokeAt is an answer's place in the talking piece's order, so that a
+// turn round's summary reads in speaking order (0 without turns).
+func (r *Round) spokeAt(a *Answer) int {
+	t := r.Turns[turnKey(r, a.Group)]
+	if t == nil {
+		return 0
+	}
+	if i := slices.Index(t.Order, a.Author); i >= 0 {
+		return i
+	}
+	return len(t.Order)
 }
 
 // numberedAnswer finds the answer with number nr in the preview.

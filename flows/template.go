@@ -178,7 +178,15 @@ func (d Duration) String() string {
 	if day := 24 * time.Hour; d > 0 && time.Duration(d)%day == 0 {
 		return fmt.Sprintf("%dd", time.Duration(d)/day)
 	}
-	return time.Duration(d).String()
+	// 10m rather than 10m0s, 1h30m rather than 1h30m0s: as people write it.
+	s := time.Duration(d).String()
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	return s
 }
 
 // Problem is one thing wrong in a template, with where it is.
@@ -355,8 +363,8 @@ func (k *Kind) checkIntake(report func(key, format string, args ...any), key, na
 			report(key+".overview", "overview of kind %q names question %d; it has questions 1 to %d", name, n, len(k.Questions))
 		}
 	}
-	if k.Announce || k.Consent || k.Anonymity != "" || k.AnonymousOption != "" || (k.Relay != "" && k.Relay != RelayNone) || k.Share != "" {
-		report(key, "kind %q is a private intake: only facilitators see its answers, so it cannot announce, be a consent round, set anonymity or relay its answers", name)
+	if k.Announce || k.Consent || k.Anonymity != "" || k.AnonymousOption != "" || k.Relay == RelayAuto {
+		report(key, "kind %q is a private intake: only facilitators see its answers, and its overview is shared only after a facilitator read it, so it cannot announce, be a consent round, set anonymity or relay = \"auto\"", name)
 	}
 }
 
@@ -403,9 +411,6 @@ func (t *Template) Kind(name string) *Kind {
 	c.Scope = orDefault(c.Scope, ScopeHere)
 	c.Anonymity = orDefault(c.Anonymity, AnonNone)
 	c.Relay = orDefault(c.Relay, RelayApprove)
-	if c.Private() {
-		c.Relay = RelayNone // an intake's answers are for facilitators only
-	}
 	c.Share = orDefault(c.Share, ShareScope)
 	return &c
 }

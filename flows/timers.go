@@ -47,7 +47,8 @@ func (p *Process) dueItems(env Env) []dueItem {
 			if !r.Deadline.IsZero() && !at.Before(r.Deadline) {
 				break
 			}
-			items = append(items, dueItem{id: fmt.Sprintf("r%d:remind%d", r.N, i+1), at: at, do: dueRemind, round: r.N, n: i + 1})
+			// The id carries the time: a reopened round's reminders are new timers.
+			items = append(items, dueItem{id: fmt.Sprintf("r%d:remind%d@%d", r.N, i+1, r.Reminders[i].Unix()), at: at, do: dueRemind, round: r.N, n: i + 1})
 			break
 		}
 	}
@@ -200,9 +201,12 @@ func (p *Process) remind(b *builder, r *Round, env Env) {
 		if dl := r.deadlineOf(pr.Group); !dl.IsZero() {
 			lines = append(lines, L(MsgRoundDeadline, "deadline", Zoned{dl, p.TimeZone()}))
 		}
-		if r.Def.Consent {
+		switch {
+		case r.Def.Consent:
 			lines = append(lines, tallyLine(p.ConsentTally(r, pr.Group)))
-		} else {
+		case r.Def.Private():
+			lines = append(lines, intakeProgressLine(pr))
+		default:
 			lines = append(lines, progressLine(pr))
 		}
 		b.send(Message{To: ToChat(chat), Lines: lines})
@@ -210,6 +214,8 @@ func (p *Process) remind(b *builder, r *Round, env Env) {
 	for _, m := range p.waiting(r, env) {
 		var where Line
 		switch {
+		case r.Def.Private():
+			where = L(MsgNudgeIntake, "n", r.N, "kind", r.Def.Title)
 		case r.Def.Consent:
 			where = L(MsgNudgeConsent, "n", r.N, "proposal", r.Proposal, "v", r.Version, "group", p.Group(m.Group).Name)
 		case r.Joint:

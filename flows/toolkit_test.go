@@ -209,14 +209,14 @@ func TestToolkitRejectionsChangeNothing(t *testing.T) {
 			p := fixture(t)
 			must(t, p, Pause{Actor: fac})
 			return p
-		}, time.Time{}, OpenRound{Actor: facInA, Kind: "intro"}, ErrPaused},
+		}, time.Time{}, OpenRound{Actor: facInA, Kind: "intro"}, ErrPausedFacilitator},
 		{"a vote while paused", func(t *testing.T) *Process {
 			p := decisionFixture(t)
 			must(t, p, StartConsent{Actor: fac, Proposal: 1})
 			must(t, p, Pause{Actor: fac})
 			return p
 		}, time.Time{}, CastVote{Actor: annInA, Round: 1, Choice: VoteConsent}, ErrPaused},
-		{"a nudge while paused", paused, time.Time{}, Nudge{Actor: fac}, ErrPaused},
+		{"a nudge while paused", paused, time.Time{}, Nudge{Actor: fac}, ErrPausedFacilitator},
 		{"a confirmation while paused", func(t *testing.T) *Process {
 			p := decisionFixture(t)
 			must(t, p, StartConsent{Actor: fac, Proposal: 1})
@@ -248,7 +248,7 @@ func TestToolkitRejectionsChangeNothing(t *testing.T) {
 		{"hide a number that is not there", closedConcerns, time.Time{}, HideAnswer{Actor: fac, Round: 1, Text: "3 reden"}, ErrNoSuchAnswer},
 		{"hide with a reason too long", closedConcerns, time.Time{}, HideAnswer{Actor: fac, Round: 1, Text: "1 " + strings.Repeat("x", maxReasonRunes+1)}, ErrAnswerTooLong},
 		{"hide after the summary was shared", relayed, time.Time{}, HideAnswer{Actor: fac, Round: 1, Text: "1 reden"}, ErrAlreadyShared},
-		{"hide in an intake", intakeClosed, time.Time{}, StartHide{Actor: fac, Round: 1}, ErrNotForRelay},
+		{"hide in an intake", intakeClosed, time.Time{}, StartHide{Actor: fac, Round: 1}, ErrHideIntake},
 		{"an empty synthesis", closedConcerns, time.Time{}, AddSynthesis{Actor: fac, Round: 1, Text: " "}, ErrEmptyAnswer},
 		{"reopen a shared round", relayed, time.Time{}, Reopen{Actor: fac, Arg: "1"}, ErrReopenShared},
 		{"reopen an open round", withConcerns, time.Time{}, Reopen{Actor: fac, Arg: "1"}, ErrRoundStillOpen},
@@ -379,7 +379,7 @@ func TestTalkingPiece(t *testing.T) {
 
 	// The third speaker answers out of turn: held, not counted.
 	d = must(t, p, GiveAnswer{Actor: actor(string(third), "ga", false), Text: "Ik ben er."})
-	if !has(replyKeys(d), MsgTurnHeld) || r.Answers[namedKey(third)] != nil || turn.Held[third] != "Ik ben er." {
+	if !has(replyKeys(d), MsgTurnHeldShown) || r.Answers[namedKey(third)] != nil || turn.Held[third] != "Ik ben er." {
 		t.Fatalf("out of turn: reply %v, answers %v, held %v", replyKeys(d), r.Answers, turn.Held)
 	}
 	// The first passes: the second speaks.
@@ -421,7 +421,7 @@ func TestSkipAndHeldAnswersAtClosing(t *testing.T) {
 	if turn.Current() != "" || r.Answers[namedKey(second)] == nil {
 		t.Fatalf("after skipping %s: current %q, answers %v", first, turn.Current(), r.Answers)
 	}
-	if !has(keysTo(d, ToChat("ga")), MsgTurnSkipped) || !has(keysTo(d, ToChat("ga")), MsgTurnPlaced) {
+	if !has(keysTo(d, ToChat("ga")), MsgTurnSkipped) || !has(keysTo(d, ToChat("ga")), MsgTurnPlacedShown) {
 		t.Errorf("the chat saw %v", keysTo(d, ToChat("ga")))
 	}
 	// A held answer whose turn never came is placed when the round closes.
@@ -517,9 +517,12 @@ func TestReopenARoundClosedByMistake(t *testing.T) {
 		t.Errorf("group A was not told: %v", keysTo(d, ToChat("ga")))
 	}
 	at(t, p, t0.Add(3*time.Hour), GiveAnswer{Actor: casInB, Text: "nu ik ook"})
-	// The old reminders belonged to the first run; the new deadline closes it.
-	if ran := tick(t, p, t0.Add(50*time.Hour)); len(ran) > 0 {
-		t.Errorf("ran %v before the new deadline", ran)
+	// The kind's reminders count from the reopening; the new deadline closes it.
+	if ran := tick(t, p, t0.Add(25*time.Hour)); len(ran) > 0 {
+		t.Errorf("ran %v a day after the first opening", ran)
+	}
+	if ran := tick(t, p, t0.Add(26*time.Hour)); len(ran) != 1 || !strings.HasPrefix(ran[0], "r1:remind1@") {
+		t.Errorf("a day after reopening ran %v, want the first reminder", ran)
 	}
 	tick(t, p, r.Deadline)
 	if r.Open() || len(r.Final.Answers) != 2 {
@@ -531,7 +534,7 @@ func TestIntake(t *testing.T) {
 	p := withIntake(t)
 	r := p.Round(1)
 	env := testEnv(t0)
-	if len(r.Groups) != 2 || r.Def.Relay != RelayNone || len(r.Def.Questions) != 5 {
+	if len(r.Groups) != 2 || r.Def.Relay != RelayApprove || len(r.Def.Questions) != 5 {
 		t.Fatalf("intake round %+v", r)
 	}
 	d := must(t, p, StartIntake{Actor: annInA, Round: 1})
@@ -585,8 +588,23 @@ func TestIntake(t *testing.T) {
 			t.Errorf("the intake was shared with %s", m.To.Chat)
 		}
 	}
-	// What may be shared (and goes into the record) names nobody and
-	// holds only the answers to the overview questions.
+	// What is shared (and goes into the record) names nobody and holds
+	// only the answers to the overview questions.
+	d = must(t, p, Approve{Actor: fac, Round: 1})
+	shared := 0
+	for _, m := range d.Messages {
+		for _, l := range m.Lines {
+			shared++
+			for _, v := range l.Params {
+				if v.Text == "Ann" || v.Text == "Bob" || slices.Contains(answers[:3], v.Text) || v.Text == "Ik ben de buurman." {
+					t.Errorf("the shared overview shows %q to %v", v.Text, m.To)
+				}
+			}
+		}
+	}
+	if shared == 0 {
+		t.Error("approving shared nothing")
+	}
 	for _, l := range p.summary(r, env) {
 		for _, v := range l.Params {
 			if v.Text == "Ann" || v.Text == "Bob" || slices.Contains(answers[:3], v.Text) || v.Text == "Ik ben de buurman." {
@@ -739,5 +757,96 @@ func TestToolkitTemplateChecks(t *testing.T) {
 				t.Errorf("reports %v, want one about %q", found, tt.want)
 			}
 		})
+	}
+}
+
+func TestTurnGivenBackKeepsTheWaitingSpeaker(t *testing.T) {
+	p := fixture(t)
+	must(t, p, AcceptRules{Actor: actor("dan", "ga", false), Group: "g1"})
+	must(t, p, OpenRound{Actor: facInA, Kind: "checkin"})
+	turn := p.Round(1).Turns["g1"]
+	first, second, third := turn.Order[0], turn.Order[1], turn.Order[2]
+	must(t, p, SkipTurn{Actor: facInA}) // first skipped; second speaks
+	d := must(t, p, GiveTurn{Actor: facInA, Target: first})
+	if turn.Current() != first || !has(keysTo(d, ToUser(second)), MsgTurnDeferred) {
+		t.Fatalf("the turn given back: current %s, %s told %v", turn.Current(), second, keysTo(d, ToUser(second)))
+	}
+	must(t, p, GiveAnswer{Actor: actor(string(first), "ga", false), Text: "Sorry, ik was even weg."})
+	if turn.Current() != second {
+		t.Fatalf("after the given turn %s speaks; want %s, who was waiting", turn.Current(), second)
+	}
+	must(t, p, Pass{Actor: actor(string(second), "ga", false)})
+	if turn.Current() != third {
+		t.Errorf("then %s; want %s", turn.Current(), third)
+	}
+}
+
+func TestAnswerAfterOnesTurnPassedIsPlacedNext(t *testing.T) {
+	p := fixture(t)
+	must(t, p, AcceptRules{Actor: actor("dan", "ga", false), Group: "g1"})
+	must(t, p, OpenRound{Actor: facInA, Kind: "checkin"})
+	r := p.Round(1)
+	turn := r.Turns["g1"]
+	first, second, third := turn.Order[0], turn.Order[1], turn.Order[2]
+	tick(t, p, t0.Add(31*time.Minute)) // the first's turn times out
+	if turn.Current() != second {
+		t.Fatalf("after the time-out %s speaks, want %s", turn.Current(), second)
+	}
+	must(t, p, GiveAnswer{Actor: actor(string(first), "first", true), Round: 1, Text: "Ik was te laat."})
+	if r.Answers[namedKey(first)] != nil {
+		t.Fatal("the late answer interrupted the current speaker")
+	}
+	d := must(t, p, GiveAnswer{Actor: actor(string(second), "ga", false), Text: "Ik ben er."})
+	if r.Answers[namedKey(first)] == nil || turn.Current() != third || !has(keysTo(d, ToChat("ga")), MsgTurnPlaced) {
+		t.Errorf("after the second spoke: answers %v, current %s, chat %v", r.Answers, turn.Current(), keysTo(d, ToChat("ga")))
+	}
+}
+
+func TestDecliningAnIntakeEndsItsQuestions(t *testing.T) {
+	p := withIntake(t)
+	d := must(t, p, StartIntake{Actor: annDM, Round: 1})
+	must(t, p, PrivateText{Actor: annDM, Await: *d.Await, Text: "Ik woon ernaast."})
+	if d = must(t, p, Pass{Actor: annDM, Round: 1}); !d.Done {
+		t.Error("declining leaves the bot waiting for the next intake answer")
+	}
+}
+
+func TestAnEditedAnswerIsJudgedAnew(t *testing.T) {
+	p := closedConcerns(t)
+	must(t, p, HideAnswer{Actor: fac, Round: 1, Text: "1 noemt iemand bij naam"})
+	must(t, p, Reopen{Actor: fac, Arg: "1"})
+	must(t, p, GiveAnswer{Actor: annInA, Text: "Ik maak me zorgen, zonder namen."})
+	if len(p.Round(1).Hidden) != 0 {
+		t.Errorf("the rewritten answer is still hidden: %v", p.Round(1).Hidden)
+	}
+}
+
+func TestRepeatedRequestsStayQuiet(t *testing.T) {
+	p := withConcerns(t)
+	must(t, p, RequestTimeout{Actor: casInB})
+	d := at(t, p, t0.Add(30*time.Minute), RequestTimeout{Actor: casInB})
+	if len(d.Events) > 0 || len(d.Messages) > 0 || !has(replyKeys(d), MsgTimeoutAlready) {
+		t.Errorf("a second request within the hour: %d events, %d messages, reply %v", len(d.Events), len(d.Messages), replyKeys(d))
+	}
+	at(t, p, t0.Add(61*time.Minute), RequestTimeout{Actor: casInB})
+
+	// A nudge when nobody is waiting says so, even within the hour.
+	must(t, p, Nudge{Actor: fac})
+	must(t, p, GiveAnswer{Actor: annInA, Text: "een"})
+	must(t, p, GiveAnswer{Actor: bobInA, Text: "twee"})
+	must(t, p, Pass{Actor: casInB})
+	d = at(t, p, t0.Add(10*time.Minute), Nudge{Actor: fac})
+	if !has(replyKeys(d), MsgNobodyWaiting) {
+		t.Errorf("nudging when all answered: %v", replyKeys(d))
+	}
+}
+
+func TestDurationsReadAsWritten(t *testing.T) {
+	for in, want := range map[time.Duration]string{
+		10 * time.Minute: "10m", 90 * time.Minute: "1h30m", 2 * time.Hour: "2h", 48 * time.Hour: "2d", 90 * time.Second: "1m30s",
+	} {
+		if got := Duration(in).String(); got != want {
+			t.Errorf("Duration(%v) = %q, want %q", in, got, want)
+		}
 	}
 }

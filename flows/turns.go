@@ -18,8 +18,10 @@ type TurnState struct {
 	// end, everyone had their turn and the round is open to all.
 	Pos   int       `json:"pos"`
 	Since time.Time `json:"since"`
-	// Held are answers given out of turn, placed when their turn comes.
-	Held map[UserID]string `json:"held,omitempty"`
+	// Held are answers given out of turn, placed when their turn comes;
+	// Shown marks those given as a reply in the chat, which everyone read.
+	Held  map[UserID]string `json:"held,omitempty"`
+	Shown map[UserID]bool   `json:"shown,omitempty"`
 }
 
 func (t *TurnState) done() bool { return t.Pos >= len(t.Order) }
@@ -72,6 +74,10 @@ func (r *Round) hasSpoken(u UserID) bool {
 // placing answers held for those whose turn it now is.
 func (p *Process) advanceTurn(b *builder, r *Round, k GroupID, done UserID, why Line, env Env) {
 	t := r.Turns[k]
+	chat := p.turnChat(r, k)
+	if why.Key != "" {
+		b.send(Message{To: ToChat(chat), Lines: []Line{why}})
+	}
 	next := t.Pos + 1
 	for ; next < len(t.Order); next++ {
 		u := t.Order[next]
@@ -81,8 +87,14 @@ func (p *Process) advanceTurn(b *builder, r *Round, k GroupID, done UserID, why 
 		}
 		if text, held := t.Held[u]; held {
 			b.event(&TurnPlaced{Round: r.N, Group: k, User: u})
-			b.send(Message{To: ToChat(p.turnChat(r, k)), Lines: []Line{L(MsgTurnPlaced, "name", m.Name), L(MsgQuote, "text", text)}})
-			b.send(Message{To: ToUser(u), Lines: []Line{L(MsgTurnPlacedYou, "n", r.N, "kind", r.Def.Title)}})
+			if t.Shown[u] {
+				// Given as a reply in the chat: everyone read it already.
+				b.send(Message{To: ToChat(chat), Lines: []Line{L(MsgTurnPlacedShown, "name", m.Name)}})
+				b.send(Message{To: ToUser(u), Lines: []Line{L(MsgTurnPlacedShownYou, "n", r.N, "kind", r.Def.Title)}})
+			} else {
+				b.send(Message{To: ToChat(chat), Lines: []Line{L(MsgTurnPlaced, "name", m.Name), L(MsgQuote, "text", text)}})
+				b.send(Message{To: ToUser(u), Lines: []Line{L(MsgTurnPlacedYou, "n", r.N, "kind", r.Def.Title)}})
+			}
 			continue
 		}
 		break
@@ -92,7 +104,7 @@ func (p *Process) advanceTurn(b *builder, r *Round, k GroupID, done UserID, why 
 	if next < len(t.Order) {
 		speaker = t.Order[next]
 	}
-	p.announceTurn(b, r, k, speaker, why, env)
+	p.announceTurn(b, r, k, speaker, Line{}, env)
 }
 
 // announceTurn tells the chat whose turn it is now (speaker; "" when
@@ -168,8 +180,10 @@ func (c SkipTurn) decide(p *Process, env Env) (*Decision, error) {
 		return nil, err
 	}
 	b := newBuilder(c.Actor.User, env)
-	name := p.Members[t.Current()].Name
-	p.advanceTurn(b, r, k, t.Current(), L(MsgTurnSkipped, "name", name), env)
+	skipped := t.Current()
+	name := p.Members[skipped].Name
+	p.advanceTurn(b, r, k, skipped, L(MsgTurnSkipped, "name", name), env)
+	b.send(Message{To: ToUser(skipped), Lines: []Line{L(MsgTurnSkippedMember, "n", r.N)}})
 	b.reply(private(L(MsgTurnSkippedYou, "name", name)))
 	return b.decision(), nil
 }
@@ -203,6 +217,9 @@ func (c GiveTurn) decide(p *Process, env Env) (*Decision, error) {
 	}
 	b := newBuilder(c.Actor.User, env)
 	b.event(&TurnGiven{Round: r.N, Group: k, User: target, Since: env.Now})
+	if waiting := t.Current(); waiting != "" {
+		b.send(Message{To: ToUser(waiting), Lines: []Line{L(MsgTurnDeferred, "n", r.N, "name", m.Name)}})
+	}
 	p.announceTurn(b, r, k, target, L(MsgTurnGiven, "name", m.Name), env)
 	b.reply(private(L(MsgTurnGivenYou, "name", m.Name)))
 	return b.decision(), nil
@@ -224,7 +241,7 @@ func (p *Process) turnHere(a Actor) (*Round, GroupID, *TurnState, error) {
 	if err := requireFacilitator(p, a); err != nil {
 		return nil, "", nil, err
 	}
-	if err := p.requireRunning(); err != nil {
+	if err := p.requireRunning(a.User); err != nil {
 		return nil, "", nil, err
 	}
 	r := p.OpenRoundIn(a.Chat.ID)
@@ -256,6 +273,7 @@ type TurnHeld struct {
 	Group GroupID `json:"group"`
 	User  UserID  `json:"user"`
 	Text  string  `json:"text"`
+	Shown bool    `json:"shown,omitempty"`
 }
 
 // TurnPlaced places a held answer: its author's turn came.
@@ -289,8 +307,23 @@ func (ev *TurnHeld) apply(p *Process, _ *Event) {
 		t.Held = map[UserID]string{}
 	}
 	t.Held[ev.User] = ev.Text
-	if !slices.Contains(t.Order, ev.User) {
+	if ev.Shown {
+		if t.Shown == nil {
+			t.Shown = map[UserID]bool{}
+		}
+		t.Shown[ev.User] = true
+	} else {
+		delete(t.Shown, ev.User)
+	}
+	switch i := slices.Index(t.Order, ev.User); {
+	case i < 0:
 		t.Order = append(t.Order, ev.User) // joined after the round opened
+	case i < t.Pos:
+		// Their turn passed without a word (skipped, or timed out): they
+		// speak next, after whoever has the turn now.
+		t.Order = slices.Delete(t.Order, i, i+1)
+		t.Pos--
+		t.Order = slices.Insert(t.Order, t.Pos+1, ev.User)
 	}
 }
 
@@ -301,12 +334,20 @@ func (ev *TurnPlaced) apply(p *Process, e *Event) {
 	r.Answers[namedKey(ev.User)] = &Answer{Author: ev.User, Name: m.Name, Group: m.Group, Text: t.Held[ev.User], Level: AnonNone}
 	delete(r.Passes, namedKey(ev.User))
 	delete(t.Held, ev.User)
+	delete(t.Shown, ev.User)
 }
 
 func (ev *TurnGiven) apply(p *Process, _ *Event) {
 	t := p.Round(ev.Round).Turns[ev.Group]
-	t.Order = slices.DeleteFunc(t.Order, func(u UserID) bool { return u == ev.User })
-	pos := min(t.Pos, len(t.Order))
+	pos := t.Pos
+	if i := slices.Index(t.Order, ev.User); i >= 0 {
+		t.Order = slices.Delete(t.Order, i, i+1)
+		if i < pos {
+			pos-- // the order closed up in front of the current speaker
+		}
+	}
+	pos = min(pos, len(t.Order))
+	// The target speaks now; whoever had the turn speaks right after.
 	t.Order = slices.Insert(t.Order, pos, ev.User)
 	t.Pos, t.Since = pos, ev.Since
 }
