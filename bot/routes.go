@@ -214,7 +214,7 @@ func (b *Bot) text(ctx context.Context, req *Request) (*flows.Message, error) {
 		return nil, flows.Refuse(flows.ErrNeedText)
 	case u.ReplyToBot:
 		round := b.repliedRound(ctx, req)
-		reply, err := b.run(ctx, req, req.Process, flows.GiveAnswer{Actor: req.Actor, Round: round, Text: u.Text})
+		reply, err := b.run(ctx, req, req.Process, flows.GiveAnswer{Actor: req.Actor, Round: round, Text: u.Text, Edit: u.Edited})
 		if ue, ok := flows.AsUserError(err); ok && ue.Line.Key == flows.ErrNoOpenRoundHere {
 			return nil, nil // a reply to one of our messages while no round is open
 		}

@@ -159,6 +159,8 @@ type GiveAnswer struct {
 	Round     int // 0: the round open in the actor's chat
 	Text      string
 	Anonymous bool // the person asked to answer anonymously
+	// Edit marks a platform edit of the message that gave the answer.
+	Edit bool
 }
 
 func (c GiveAnswer) decide(p *Process, env Env) (*Decision, error) {
@@ -209,7 +211,9 @@ func (c GiveAnswer) decide(p *Process, env Env) (*Decision, error) {
 	if edited && st.answer.Level == AnonFull {
 		return nil, Refuse(ErrAlreadyAnonymous)
 	}
-	if wait := p.slowModeWait(r, c.Actor.User, env.Now); wait > 0 {
+	if wait := p.slowModeWait(r, c.Actor.User, env.Now); wait > 0 && !c.Edit {
+		// Slow mode spaces out new messages; rewording one's own (an edit
+		// on the platform) is welcome.
 		return nil, Refuse(ErrSlowMode, "minutes", int(math.Ceil(wait.Minutes())))
 	}
 	t, k := p.turnOf(r, m)
@@ -221,7 +225,9 @@ func (c GiveAnswer) decide(p *Process, env Env) (*Decision, error) {
 		if shown {
 			held = MsgTurnHeldShown
 		}
-		b.reply(private(L(held, "n", r.N, "name", p.Members[t.Current()].Name)))
+		reply := private(L(held, "n", r.N, "name", p.Members[t.Current()].Name))
+		reply.Buttons = withdrawButton(p, r)
+		b.reply(reply)
 		return b.decision(), nil
 	}
 	b.event(&AnswerGiven{Round: r.N, Key: namedKey(c.Actor.User), Replaces: st.key,
@@ -313,7 +319,7 @@ func (c Pass) decide(p *Process, env Env) (*Decision, error) {
 	b := newBuilder(c.Actor.User, env)
 	b.d.Done = r.Def.Private() // "liever niet" ends the intake's questions
 	reply := L(MsgPassed, "n", r.N, "kind", r.Def.Title)
-	if st.answer != nil {
+	if t, _ := p.turnOf(r, m); st.answer != nil || (t != nil && t.Held[c.Actor.User] != "") {
 		reply = L(MsgPassedWithdrawn, "n", r.N)
 	}
 	ev := &Passed{Round: r.N, Key: st.passKey, Group: m.Group, Withdrawn: st.key}
@@ -349,6 +355,11 @@ func (c Withdraw) decide(p *Process, env Env) (*Decision, error) {
 	}
 	r, m := st.r, st.m
 	b := newBuilder(c.Actor.User, env)
+	if t, k := p.turnOf(r, m); t != nil && t.Held[c.Actor.User] != "" {
+		b.event(&TurnHeldWithdrawn{Round: r.N, Group: k, User: c.Actor.User})
+		b.reply(private(L(MsgWithdrawn, "n", r.N)))
+		return b.decision(), nil
+	}
 	// Anonymous records are withdrawn anonymously; named ones by name.
 	record := b.event
 	if strings.HasPrefix(st.key, "a:") || (st.answer == nil && strings.HasPrefix(st.passKey, "a:")) {

@@ -94,6 +94,7 @@ func (c AcceptRules) decide(p *Process, env Env) (*Decision, error) {
 	b.send(Message{To: ToChat(g.Chat), Lines: []Line{L(MsgWelcome, "name", name, "group", g.Name)}})
 	b.refreshChat(g.Chat, env)
 	b.reply(private(L(MsgJoined, "name", name, "group", g.Name, "title", p.Title)))
+	p.joinTurns(b, &Member{User: c.Actor.User, Group: g.ID, Name: name}, env)
 	for _, r := range p.OpenRounds() {
 		if r.Def.Private() && slices.Contains(r.Groups, g.ID) {
 			b.send(p.intakeInvite(r, c.Actor.User, L(MsgIntakeInvite, "n", r.N, "kind", r.Def.Title)))
@@ -154,8 +155,16 @@ func (c Rename) decide(p *Process, env Env) (*Decision, error) {
 	if name == m.Name {
 		return replyOnly(private(L(MsgRenamed, "name", name))), nil
 	}
-	for _, other := range p.MembersOf(m.Group) {
+	// Unique in the whole process: the joint circle and the summaries
+	// shared with every group mix names, and nobody may pass for a
+	// facilitator.
+	for _, other := range p.Members {
 		if other.User != m.User && strings.EqualFold(other.Name, name) {
+			return nil, Refuse(ErrNameTaken, "name", name)
+		}
+	}
+	for _, f := range p.Facilitators {
+		if strings.EqualFold(f.Name, name) {
 			return nil, Refuse(ErrNameTaken, "name", name)
 		}
 	}

@@ -311,6 +311,9 @@ func (c Close) decide(p *Process, env Env) (*Decision, error) {
 	if err := requireFacilitator(p, c.Actor); err != nil {
 		return nil, err
 	}
+	if err := p.requireRunning(c.Actor.User); err != nil {
+		return nil, err
+	}
 	which, reason := strings.TrimSpace(c.Arg), ""
 	if first, rest, _ := strings.Cut(which, " "); first != "" {
 		if _, isScope := ParseScope(first); isScope || isNumber(first) {
@@ -528,6 +531,9 @@ type Approve struct {
 
 func (c Approve) decide(p *Process, env Env) (*Decision, error) {
 	if err := requireFacilitator(p, c.Actor); err != nil {
+		return nil, err
+	}
+	if err := p.requireRunning(c.Actor.User); err != nil {
 		return nil, err
 	}
 	r := p.Round(c.Round)

@@ -31,6 +31,10 @@ func (c Nudge) decide(p *Process, env Env) (*Decision, error) {
 	if err != nil {
 		return nil, err
 	}
+	loc := env.location(p.TimeZone())
+	if quiet := p.QuietHours(); quiet.In(env.Now, loc) {
+		return nil, Refuse(ErrNudgeQuiet, "hours", quiet.String(), "at", Zoned{quiet.After(env.Now, loc), p.TimeZone()})
+	}
 	waiting := p.waitingByName(r, env)
 	if len(waiting) == 0 {
 		return replyOnly(private(L(MsgNobodyWaiting, "n", r.N))), nil
@@ -57,7 +61,8 @@ func (c Nudge) decide(p *Process, env Env) (*Decision, error) {
 		}
 		b.send(msg)
 	}
-	if r.Def.Anonymity == AnonFull {
+	if r.AnonymousLevel() == AnonFull {
+		// Who is still waiting would tell who answered anonymously.
 		b.reply(private(L(MsgNudgedCount, "count", len(waiting), "n", r.N)))
 	} else {
 		b.reply(private(L(MsgNudgedNames, "count", len(waiting), "n", r.N, "names", strings.Join(names, ", "))))
@@ -134,14 +139,16 @@ func (p *Process) voiceLines(env Env) []Line {
 func (p *Process) waitingLines(env Env) []Line {
 	var lines []Line
 	for _, r := range p.OpenRounds() {
-		if r.Def.Anonymity == AnonFull {
-			continue
-		}
 		var names []string
 		for _, m := range p.waitingByName(r, env) {
 			names = append(names, m.Name)
 		}
-		if len(names) > 0 {
+		switch {
+		case len(names) == 0:
+		case r.AnonymousLevel() == AnonFull:
+			// Who is still waiting would tell who answered anonymously.
+			lines = append(lines, L(MsgStatusWaitingAnonymous, "n", r.N, "count", len(names)))
+		default:
 			lines = append(lines, L(MsgStatusWaiting, "n", r.N, "count", len(names), "names", strings.Join(names, ", ")))
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -350,6 +351,9 @@ func (ev *Passed) apply(p *Process, _ *Event) {
 		delete(r.Answers, ev.Withdrawn)
 	}
 	r.Passes[ev.Key] = ev.Group
+	if t := r.Turns[turnKey(r, ev.Group)]; t != nil {
+		dropHeld(t, UserID(strings.TrimPrefix(ev.Key, "u:"))) // a pass replaces an answer kept for one's turn
+	}
 }
 
 // PassWithdrawn removes the pass under Key from Round.

@@ -45,6 +45,8 @@ func registerDecisionEvents() {
 	registerEvent[RoundReopened]()
 	registerEvent[IntakeAnswered]()
 	registerEvent[Nudged]()
+	registerEvent[TurnHeldWithdrawn]()
+	registerEvent[TurnJoined]()
 }
 
 // ProposalCreated is /propose: proposal N, version 1, by the event's actor.

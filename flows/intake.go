@@ -182,28 +182,39 @@ func (p *Process) intakePreview(r *Round, env Env) []Line {
 			}
 		}
 	}
-	return append(lines, p.intakeThemes(r, env)...)
+	return append(lines, p.intakeThemes(r, env, false)...)
 }
 
+// minOverview is how many people must have answered before their answers
+// can be shared without names: with fewer, everyone can tell whose they are.
+const minOverview = 3
+
 // intakeOverview is what may be shared of an intake: how many took part
-// per group, and the answers to the overview questions without names.
+// per group, and, once its summary was shared, the answers to the overview
+// questions without names if enough people gave them.
 func (p *Process) intakeOverview(r *Round, env Env) []Line {
 	var lines []Line
 	for _, pr := range p.Progress(r, env) {
 		lines = append(lines, L(MsgIntakeGroup, "group", p.Group(pr.Group).Name, "done", pr.Answered, "members", pr.Members, "declined", pr.Passed))
 	}
-	return append(lines, p.intakeThemes(r, env)...)
+	if !r.Relayed && !r.Open() {
+		return lines // the facilitators kept it to themselves
+	}
+	return append(lines, p.intakeThemes(r, env, true)...)
 }
 
 // intakeThemes are the answers to each overview question, from every group
 // together and in an order drawn from the round's seed, so that nothing
-// ties an answer to a person or a group.
-func (p *Process) intakeThemes(r *Round, env Env) []Line {
+// ties an answer to a person or a group. Those who declined after a few
+// answers are left out. shared holds back questions fewer than minOverview
+// people answered.
+func (p *Process) intakeThemes(r *Round, env Env, shared bool) []Line {
 	if len(r.Def.Overview) == 0 {
 		return nil
 	}
 	lines := []Line{L(MsgIntakeOverviewHeader)}
 	answers := p.Answers(r, env)
+	_, passes := p.tally(r, env)
 	for _, n := range r.Def.Overview {
 		var texts []string
 		for _, k := range sortedKeys(answers) {
@@ -212,13 +223,20 @@ func (p *Process) intakeThemes(r *Round, env Env) []Line {
 			}
 		}
 		for _, u := range sortedKeys(r.Intake) {
+			if _, declined := passes[namedKey(u)]; declined {
+				continue
+			}
 			if parts := r.Intake[u]; n-1 < len(parts) && p.Members[u] != nil {
 				texts = append(texts, parts[n-1])
 			}
 		}
+		lines = append(lines, L(MsgIntakeTheme, "text", r.Def.Questions[n-1]))
+		if shared && len(texts) > 0 && len(texts) < minOverview {
+			lines = append(lines, L(MsgIntakeTooFew, "min", minOverview))
+			continue
+		}
 		rng := rand.New(rand.NewPCG(uint64(r.Seed), uint64(n)))
 		rng.Shuffle(len(texts), func(i, j int) { texts[i], texts[j] = texts[j], texts[i] })
-		lines = append(lines, L(MsgIntakeTheme, "text", r.Def.Questions[n-1]))
 		for _, t := range texts {
 			lines = append(lines, L(MsgSummaryAnswerAnonymous, "text", t))
 		}

@@ -383,6 +383,10 @@ const (
 	MsgTurnPlacedShownYou          MsgKey = "turn_placed_shown_you"
 	MsgTurnSkippedMember           MsgKey = "turn_skipped_member"
 	MsgTurnDeferred                MsgKey = "turn_deferred"
+	MsgTurnJoined                  MsgKey = "turn_joined"
+	MsgTurnJoinedOpen              MsgKey = "turn_joined_open"
+	MsgStatusWaitingAnonymous      MsgKey = "status_waiting_anonymous"
+	MsgIntakeTooFew                MsgKey = "intake_too_few"
 )
 
 // Kind explanations of what cannot be done, and why.
@@ -519,6 +523,7 @@ const (
 	ErrNudgeWhich          MsgKey = "err.nudge_which"
 	ErrPausedFacilitator   MsgKey = "err.paused_facilitator"
 	ErrHideIntake          MsgKey = "err.hide_intake"
+	ErrNudgeQuiet          MsgKey = "err.nudge_quiet"
 )
 
 // Button labels.

@@ -58,7 +58,7 @@ type HideAnswer struct {
 func (c HideAnswer) decide(p *Process, env Env) (*Decision, error) {
 	r, err := p.moderated(c.Actor, c.Round)
 	if err != nil {
-		return nil, err
+		return endAwait(err)
 	}
 	if r.Def.Private() {
 		return nil, Refuse(ErrHideIntake, "n", r.N)
@@ -90,7 +90,7 @@ func (c HideAnswer) decide(p *Process, env Env) (*Decision, error) {
 		b.send(Message{To: ToChat(p.Group(a.Group).Chat), Lines: []Line{L(MsgAnonymousAnswerHidden, "n", r.N, "reason", reason)}})
 	}
 	b.sendPreviews(r.N, env)
-	b.reply(private(L(MsgHidden, "nr", nr, "n", r.N)))
+	b.reply(private(L(MsgHidden, "nr", nr, "n", r.N), L(MsgQuote, "text", a.Text)))
 	return b.decision(), nil
 }
 
@@ -133,7 +133,7 @@ type AddSynthesis struct {
 func (c AddSynthesis) decide(p *Process, env Env) (*Decision, error) {
 	r, err := p.moderated(c.Actor, c.Round)
 	if err != nil {
-		return nil, err
+		return endAwait(err)
 	}
 	text := strings.TrimSpace(c.Text)
 	switch {
@@ -211,6 +211,11 @@ func (c Reopen) decide(p *Process, env Env) (*Decision, error) {
 	}
 	n := r.N
 	b.sendAfter(func(q *Process) []Message { return q.roundMessages(n, env, false) })
+	for _, k := range sortedKeys(r.Turns) {
+		if u := r.Turns[k].Current(); u != "" {
+			b.send(Message{To: ToUser(u), Lines: []Line{L(MsgTurnYours, "n", r.N, "kind", r.Def.Title)}})
+		}
+	}
 	b.reply(private(L(MsgReopenedYou, "n", r.N, "kind", r.Def.Title)))
 	return b.decision(), nil
 }
@@ -262,9 +267,23 @@ func (ev *AnswerHidden) apply(p *Process, _ *Event) {
 
 func (ev *SynthesisAdded) apply(p *Process, _ *Event) { p.Round(ev.Round).Synthesis = ev.Text }
 
-func (ev *RoundReopened) apply(p *Process, _ *Event) {
+func (ev *RoundReopened) apply(p *Process, e *Event) {
 	r := p.Round(ev.Round)
+	for _, t := range r.Turns {
+		t.Since = e.At // whoever has the turn gets a whole turn again
+	}
 	r.Closed, r.Final, r.CloseReason = time.Time{}, nil, ""
 	r.Deadline = ev.Deadline
 	r.Reminders, r.RemindersSent = ev.Reminders, 0
+}
+
+// endAwait turns a refusal of text the bot waited for into a reply that
+// also stops waiting, when waiting longer cannot help (another facilitator
+// shared the summary meanwhile): the person's next text is theirs again.
+func endAwait(err error) (*Decision, error) {
+	ue, ok := AsUserError(err)
+	if !ok || ue.Line.Key != ErrAlreadyShared {
+		return nil, err
+	}
+	return &Decision{Done: true, Reply: ptr(private(ue.Line))}, nil
 }

@@ -295,7 +295,7 @@ func (p *Process) waiting(r *Round, env Env) []*Member {
 				done = true
 			}
 		}
-		if !done {
+		if !done && !r.heldBy(m.User) {
 			out = append(out, m)
 		}
 	}

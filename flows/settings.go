@@ -398,33 +398,40 @@ func (q QuietHours) String() string {
 	return fmt.Sprintf("%02d:%02d-%02d:%02d", q.Start/60, q.Start%60, q.End/60, q.End%60)
 }
 
-// Before returns t, or the start of the quiet span if t falls inside it:
-// for notices that must come before a deadline.
+// Before returns t, or if t falls in the quiet span the last minute before
+// that span began, on the local clock (a night when the clocks change is
+// not 24 hours long): for notices that must come before a deadline.
 func (q QuietHours) Before(t time.Time, loc *time.Location) time.Time {
-	after := q.After(t, loc)
-	if after.Equal(t) {
+	if !q.In(t, loc) {
 		return t
 	}
-	span := time.Duration((q.End-q.Start+24*60)%(24*60)) * time.Minute
-	return after.Add(-span)
+	local := t.In(loc)
+	start := time.Date(local.Year(), local.Month(), local.Day(), q.Start/60, q.Start%60, 0, 0, loc)
+	if start.After(local) {
+		start = time.Date(local.Year(), local.Month(), local.Day()-1, q.Start/60, q.Start%60, 0, 0, loc)
+	}
+	return start.Add(-time.Minute)
+}
+
+// In reports whether t falls in the quiet hours.
+func (q QuietHours) In(t time.Time, loc *time.Location) bool {
+	if q.Start == q.End || loc == nil {
+		return false
+	}
+	local := t.In(loc)
+	minute := local.Hour()*60 + local.Minute()
+	if q.Start < q.End {
+		return minute >= q.Start && minute < q.End
+	}
+	return minute >= q.Start || minute < q.End
 }
 
 // After returns t, or the end of the quiet span if t falls inside it.
 func (q QuietHours) After(t time.Time, loc *time.Location) time.Time {
-	if q.Start == q.End || loc == nil {
+	if !q.In(t, loc) {
 		return t
 	}
 	local := t.In(loc)
-	minute := local.Hour()*60 + local.Minute()
-	inside := false
-	if q.Start < q.End {
-		inside = minute >= q.Start && minute < q.End
-	} else {
-		inside = minute >= q.Start || minute < q.End
-	}
-	if !inside {
-		return t
-	}
 	end := time.Date(local.Year(), local.Month(), local.Day(), q.End/60, q.End%60, 0, 0, loc)
 	if !end.After(local) {
 		end = time.Date(local.Year(), local.Month(), local.Day()+1, q.End/60, q.End%60, 0, 0, loc)

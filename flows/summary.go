@@ -42,8 +42,11 @@ func (p *Process) summaryGroups(r *Round, env Env, forFacilitators bool) []summa
 			}
 		}
 		slices.SortStableFunc(sg.named, func(a, b summaryEntry) int {
+			// By the name given with the answer, not the current one: a
+			// /name after closing must not renumber the preview under a
+			// facilitator who is about to hide answer 2.
 			return cmp.Or(r.spokeAt(a.answer)-r.spokeAt(b.answer),
-				strings.Compare(strings.ToLower(p.shownName(a.answer)), strings.ToLower(p.shownName(b.answer))),
+				strings.Compare(strings.ToLower(a.answer.Name), strings.ToLower(b.answer.Name)),
 				strings.Compare(string(a.answer.Author), string(b.answer.Author)))
 		})
 		// The map order of anonymous answers is by pseudonym: already

@@ -217,6 +217,15 @@ func TestToolkitRejectionsChangeNothing(t *testing.T) {
 			return p
 		}, time.Time{}, CastVote{Actor: annInA, Round: 1, Choice: VoteConsent}, ErrPaused},
 		{"a nudge while paused", paused, time.Time{}, Nudge{Actor: fac}, ErrPausedFacilitator},
+		{"closing while paused", paused, time.Time{}, Close{Actor: fac, Arg: "1"}, ErrPausedFacilitator},
+		{"sharing a summary while paused", func(t *testing.T) *Process {
+			p := closedConcerns(t)
+			must(t, p, Pause{Actor: fac})
+			return p
+		}, time.Time{}, Approve{Actor: fac, Round: 1}, ErrPausedFacilitator},
+		{"a nudge in the quiet hours", withConcerns, time.Date(2026, 3, 2, 22, 30, 0, 0, time.UTC), Nudge{Actor: fac}, ErrNudgeQuiet},
+		{"a name another group's member has", fixture, time.Time{}, Rename{Actor: casInB, Name: "ann"}, ErrNameTaken},
+		{"a facilitator's name", fixture, time.Time{}, Rename{Actor: casInB, Name: "Fay"}, ErrNameTaken},
 		{"a confirmation while paused", func(t *testing.T) *Process {
 			p := decisionFixture(t)
 			must(t, p, StartConsent{Actor: fac, Proposal: 1})
@@ -247,7 +256,7 @@ func TestToolkitRejectionsChangeNothing(t *testing.T) {
 		{"hide without a number", closedConcerns, time.Time{}, HideAnswer{Actor: fac, Round: 1, Text: "die van Ann"}, ErrHideHow},
 		{"hide a number that is not there", closedConcerns, time.Time{}, HideAnswer{Actor: fac, Round: 1, Text: "3 reden"}, ErrNoSuchAnswer},
 		{"hide with a reason too long", closedConcerns, time.Time{}, HideAnswer{Actor: fac, Round: 1, Text: "1 " + strings.Repeat("x", maxReasonRunes+1)}, ErrAnswerTooLong},
-		{"hide after the summary was shared", relayed, time.Time{}, HideAnswer{Actor: fac, Round: 1, Text: "1 reden"}, ErrAlreadyShared},
+		{"hide after the summary was shared", relayed, time.Time{}, StartHide{Actor: fac, Round: 1}, ErrAlreadyShared},
 		{"hide in an intake", intakeClosed, time.Time{}, StartHide{Actor: fac, Round: 1}, ErrHideIntake},
 		{"an empty synthesis", closedConcerns, time.Time{}, AddSynthesis{Actor: fac, Round: 1, Text: " "}, ErrEmptyAnswer},
 		{"reopen a shared round", relayed, time.Time{}, Reopen{Actor: fac, Arg: "1"}, ErrReopenShared},
@@ -612,19 +621,35 @@ func TestIntake(t *testing.T) {
 			}
 		}
 	}
+	// One person answered the overview questions: shared, anyone could
+	// tell whose the answers are, so they stay with the facilitators.
 	var themes []string
+	tooFew := 0
 	for _, l := range p.summary(r, env) {
+		switch l.Key {
+		case MsgSummaryAnswerAnonymous:
+			themes = append(themes, l.Params["text"].Text)
+		case MsgIntakeTooFew:
+			tooFew++
+		}
+	}
+	if len(themes) > 0 || tooFew != 2 {
+		t.Errorf("shared overview of one person: answers %v, %d notes of too few", themes, tooFew)
+	}
+	themes = nil
+	for _, l := range p.intakePreview(r, env) {
 		if l.Key == MsgSummaryAnswerAnonymous {
 			themes = append(themes, l.Params["text"].Text)
 		}
 	}
 	if slices.Sort(themes); !slices.Equal(themes, []string{"De school.", "Wie er komen wonen."}) {
-		t.Errorf("overview answers %v", themes)
+		t.Errorf("the facilitators' overview: %v", themes)
 	}
 }
 
 func TestNudge(t *testing.T) {
-	p := withConcerns(t)
+	p := fixture(t)
+	must(t, p, OpenRound{Actor: facInA, Kind: "intro", Scope: ScopeAll})
 	must(t, p, GiveAnswer{Actor: annInA, Text: "klaar"})
 	d := must(t, p, Nudge{Actor: fac})
 	if !has(keysTo(d, ToUser("bob")), MsgNudgeFrom) || !has(keysTo(d, ToUser("cas")), MsgNudgeFrom) || len(keysTo(d, ToUser("ann"))) > 0 {
@@ -641,11 +666,12 @@ func TestNudge(t *testing.T) {
 	// An hour later it may be done again.
 	at(t, p, t0.Add(time.Hour), Nudge{Actor: fac})
 
-	// A fully anonymous round: the facilitator learns how many, not who.
-	q := fixture(t)
-	must(t, q, OpenRound{Actor: facInA, Kind: "needs", Scope: ScopeAll})
-	if q.Round(1).Def.Anonymity != AnonFull {
-		t.Skip("the template's needs kind is no longer fully anonymous; pick another")
+	// A round where one may answer fully anonymously: the facilitator
+	// learns how many are waiting, not who, or they would know who
+	// answered anonymously.
+	q := withConcerns(t)
+	if q.Round(1).AnonymousLevel() != AnonFull {
+		t.Fatal("the concerns kind no longer offers full anonymity; pick another kind")
 	}
 	d = must(t, q, Nudge{Actor: fac})
 	if d.Reply.Lines[0].Key != MsgNudgedCount {
@@ -658,7 +684,7 @@ func TestStatusShowsSharesAndWaiting(t *testing.T) {
 	must(t, p, GiveAnswer{Actor: annInA, Text: "een"})
 	must(t, p, GiveAnswer{Actor: bobInA, Text: "twee"})
 	must(t, p, GiveAnswer{Actor: casDM, Round: 1, Text: "drie"})
-	must(t, p, OpenRound{Actor: actor("fay", "joint", false), Kind: "ideas", Scope: ScopeJoint})
+	must(t, p, OpenRound{Actor: actor("fay", "joint", false), Kind: "intro", Scope: ScopeJoint})
 	shares := map[string]int{}
 	for _, l := range must(t, p, ShowStatus{Actor: casInB}).Reply.Lines {
 		if l.Key == MsgStatusVoice {
@@ -848,5 +874,110 @@ func TestDurationsReadAsWritten(t *testing.T) {
 		if got := Duration(in).String(); got != want {
 			t.Errorf("Duration(%v) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+func TestHeldAnswersArePrivateAndCanBeTakenBack(t *testing.T) {
+	p := withCheckin(t)
+	r := p.Round(1)
+	turn := r.Turns["g1"]
+	first, second := turn.Order[0], turn.Order[1]
+	private := actor(string(second), string(second), true)
+	d := must(t, p, GiveAnswer{Actor: private, Round: 1, Text: "Iets persoonlijks."})
+	if d.Reply.Buttons == nil {
+		t.Error("a held answer has no button to take it back")
+	}
+	for _, m := range p.waiting(r, testEnv(t0)) {
+		if m.User == second {
+			t.Error("someone whose answer is held counts as still waiting")
+		}
+	}
+	d = must(t, p, Pass{Actor: actor(string(first), "ga", false)})
+	for _, m := range d.Messages {
+		for _, l := range m.Lines {
+			for _, v := range l.Params {
+				if v.Text == "Iets persoonlijks." && m.To.Chat != "" {
+					t.Errorf("a private answer was posted in chat %s", m.To.Chat)
+				}
+			}
+		}
+	}
+	if r.Answers[namedKey(second)] == nil {
+		t.Fatal("the held answer was not placed at its turn")
+	}
+
+	q := withCheckin(t)
+	held := q.Round(1).Turns["g1"].Order[1]
+	must(t, q, GiveAnswer{Actor: actor(string(held), "ga", false), Text: "Toch niet."})
+	must(t, q, Withdraw{Actor: actor(string(held), string(held), true), Round: 1})
+	if len(q.Round(1).Turns["g1"].Held) != 0 {
+		t.Error("withdrawing kept the held answer")
+	}
+	must(t, q, GiveAnswer{Actor: actor(string(held), "ga", false), Text: "Dan toch."})
+	d = must(t, q, Pass{Actor: actor(string(held), "ga", false)})
+	if len(q.Round(1).Turns["g1"].Held) != 0 || !has(replyKeys(d), MsgPassedWithdrawn) {
+		t.Errorf("a pass after a held answer: held %v, reply %v", q.Round(1).Turns["g1"].Held, replyKeys(d))
+	}
+}
+
+func TestLateJoinerGetsATurn(t *testing.T) {
+	p := withCheckin(t)
+	d := must(t, p, AcceptRules{Actor: actor("dan", "ga", false), Group: "g1"})
+	turn := p.Round(1).Turns["g1"]
+	if turn.Order[len(turn.Order)-1] != "dan" || !has(keysTo(d, ToUser("dan")), MsgTurnJoined) {
+		t.Fatalf("order %v, dan told %v", turn.Order, keysTo(d, ToUser("dan")))
+	}
+	for range 2 {
+		must(t, p, Pass{Actor: actor(string(turn.Current()), "ga", false)})
+	}
+	if turn.Current() != "dan" {
+		t.Errorf("after the others %q speaks, want dan", turn.Current())
+	}
+}
+
+func TestPreviewNumbersSurviveARename(t *testing.T) {
+	p := withConcerns(t)
+	must(t, p, GiveAnswer{Actor: bobInA, Text: "Bob zegt iets."})
+	must(t, p, GiveAnswer{Actor: annInA, Text: "Ann zegt iets."})
+	must(t, p, Close{Actor: fac, Arg: "1"})
+	must(t, p, Rename{Actor: annInA, Name: "Zus"}) // would sort after Bob now
+	must(t, p, HideAnswer{Actor: fac, Round: 1, Text: "1 reden"})
+	if _, ok := p.Round(1).Hidden[namedKey("ann")]; !ok {
+		t.Errorf("answer 1 in the preview was Ann's; hidden now: %v", p.Round(1).Hidden)
+	}
+}
+
+func TestAHideAfterTheSummaryWentOutStopsWaiting(t *testing.T) {
+	p := closedConcerns(t)
+	must(t, p, Approve{Actor: fac, Round: 1})
+	d := must(t, p, HideAnswer{Actor: fac, Round: 1, Text: "1 reden"})
+	if !d.Done || len(d.Events) > 0 || !has(replyKeys(d), ErrAlreadyShared) {
+		t.Errorf("done %v, events %d, reply %v", d.Done, len(d.Events), replyKeys(d))
+	}
+}
+
+func TestQuietHoursBeforeADeadline(t *testing.T) {
+	ams, _ := time.LoadLocation("Europe/Amsterdam")
+	q, _ := ParseQuietHours("22:00-08:00")
+	tests := []struct{ in, want time.Time }{
+		{time.Date(2026, 3, 3, 6, 0, 0, 0, ams), time.Date(2026, 3, 2, 21, 59, 0, 0, ams)},
+		{time.Date(2026, 3, 2, 23, 0, 0, 0, ams), time.Date(2026, 3, 2, 21, 59, 0, 0, ams)},
+		{time.Date(2026, 3, 3, 12, 0, 0, 0, ams), time.Date(2026, 3, 3, 12, 0, 0, 0, ams)},
+		// The night the clocks go back is 25 hours long.
+		{time.Date(2026, 10, 25, 7, 0, 0, 0, ams), time.Date(2026, 10, 24, 21, 59, 0, 0, ams)},
+	}
+	for _, tt := range tests {
+		if got := q.Before(tt.in, ams); !got.Equal(tt.want) {
+			t.Errorf("Before(%v) = %v, want %v", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestSlowModeLetsPeopleReword(t *testing.T) {
+	p := withJoint(t)
+	at(t, p, t0, GiveAnswer{Actor: annJnt, Text: "Boos."})
+	at(t, p, t0.Add(2*time.Minute), GiveAnswer{Actor: annJnt, Text: "Eigenlijk vooral moe.", Edit: true})
+	if got := p.Round(1).Answers[namedKey("ann")].Text; got != "Eigenlijk vooral moe." {
+		t.Errorf("the reworded answer: %q", got)
 	}
 }

@@ -82,19 +82,20 @@ func (p *Process) advanceTurn(b *builder, r *Round, k GroupID, done UserID, why 
 	for ; next < len(t.Order); next++ {
 		u := t.Order[next]
 		m := p.Members[u]
-		if m == nil || (r.Joint && !m.Joint) || u == done || r.hasSpoken(u) {
+		if !p.takesTurnIn(r, k, m) || u == done || r.hasSpoken(u) {
 			continue
 		}
-		if text, held := t.Held[u]; held {
+		if _, held := t.Held[u]; held {
 			b.event(&TurnPlaced{Round: r.N, Group: k, User: u})
+			// The text is never posted here: a reply in the chat was read
+			// already, and a private answer goes only into the summary,
+			// which a facilitator reads first.
+			placed := MsgTurnPlaced
 			if t.Shown[u] {
-				// Given as a reply in the chat: everyone read it already.
-				b.send(Message{To: ToChat(chat), Lines: []Line{L(MsgTurnPlacedShown, "name", m.Name)}})
-				b.send(Message{To: ToUser(u), Lines: []Line{L(MsgTurnPlacedShownYou, "n", r.N, "kind", r.Def.Title)}})
-			} else {
-				b.send(Message{To: ToChat(chat), Lines: []Line{L(MsgTurnPlaced, "name", m.Name), L(MsgQuote, "text", text)}})
-				b.send(Message{To: ToUser(u), Lines: []Line{L(MsgTurnPlacedYou, "n", r.N, "kind", r.Def.Title)}})
+				placed = MsgTurnPlacedShown
 			}
+			b.send(Message{To: ToChat(chat), Lines: []Line{L(placed, "name", m.Name)}})
+			b.send(Message{To: ToUser(u), Lines: []Line{L(MsgTurnPlacedShownYou, "n", r.N, "kind", r.Def.Title)}})
 			continue
 		}
 		break
@@ -392,7 +393,7 @@ func (p *Process) placeHeld(b *builder, r *Round) map[string]GroupID {
 		t := r.Turns[k]
 		for _, u := range sortedKeys(t.Held) {
 			m := p.Members[u]
-			if m == nil || r.hasSpoken(u) || (r.Joint && !m.Joint) {
+			if !p.takesTurnIn(r, k, m) || r.hasSpoken(u) {
 				continue
 			}
 			b.event(&TurnPlaced{Round: r.N, Group: k, User: u})
@@ -400,4 +401,78 @@ func (p *Process) placeHeld(b *builder, r *Round) map[string]GroupID {
 		}
 	}
 	return placed
+}
+
+// takesTurnIn reports whether m (nil: gone) still speaks in chat k of r:
+// a member who moved to another group mid-round no longer does here.
+func (p *Process) takesTurnIn(r *Round, k GroupID, m *Member) bool {
+	switch {
+	case m == nil:
+		return false
+	case r.Joint:
+		return m.Joint
+	}
+	return m.Group == k
+}
+
+// heldBy reports whether u has an answer kept for their turn in r.
+func (r *Round) heldBy(u UserID) bool {
+	for _, t := range r.Turns {
+		if _, ok := t.Held[u]; ok {
+			return true
+		}
+	}
+	return false
+}
+
+func dropHeld(t *TurnState, u UserID) {
+	delete(t.Held, u)
+	delete(t.Shown, u)
+}
+
+// joinTurns gives a member who joined during a turn round a place at the
+// end of the order, and tells them.
+func (p *Process) joinTurns(b *builder, m *Member, env Env) {
+	for _, r := range p.OpenRounds() {
+		if !r.Def.Turns || r.Joint || !slices.Contains(r.Groups, m.Group) {
+			continue
+		}
+		t := r.Turns[m.Group]
+		if t == nil || t.done() {
+			b.send(Message{To: ToUser(m.User), Lines: []Line{L(MsgTurnJoinedOpen, "n", r.N, "kind", r.Def.Title)}})
+			continue
+		}
+		b.event(&TurnJoined{Round: r.N, Group: m.Group, User: m.User})
+		b.send(Message{To: ToUser(m.User), Lines: []Line{L(MsgTurnJoined, "n", r.N, "kind", r.Def.Title, "name", p.Members[t.Current()].Name)}})
+		n, chat := r.N, p.Group(m.Group).Chat
+		b.sendAfter(func(q *Process) []Message { return []Message{q.roundMessage(q.Round(n), chat, env, true)} })
+	}
+}
+
+// TurnHeldWithdrawn takes back an answer kept for one's turn.
+type TurnHeldWithdrawn struct {
+	Round int     `json:"round"`
+	Group GroupID `json:"group"`
+	User  UserID  `json:"user"`
+}
+
+// TurnJoined puts a member who joined during the round at the end of the order.
+type TurnJoined struct {
+	Round int     `json:"round"`
+	Group GroupID `json:"group"`
+	User  UserID  `json:"user"`
+}
+
+func (*TurnHeldWithdrawn) EventType() string { return "turn_held_withdrawn" }
+func (*TurnJoined) EventType() string        { return "turn_joined" }
+
+func (ev *TurnHeldWithdrawn) apply(p *Process, _ *Event) {
+	dropHeld(p.Round(ev.Round).Turns[ev.Group], ev.User)
+}
+
+func (ev *TurnJoined) apply(p *Process, _ *Event) {
+	t := p.Round(ev.Round).Turns[ev.Group]
+	if !slices.Contains(t.Order, ev.User) {
+		t.Order = append(t.Order, ev.User)
+	}
 }
