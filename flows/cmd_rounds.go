@@ -149,11 +149,7 @@ func (p *Process) start(b *builder, env Env, a Actor, name string, kind *Kind, s
 	}
 	b.event(&RoundOpened{Round: r})
 	b.sendAfter(func(q *Process) []Message { return q.roundMessages(r.N, env, false) })
-	for _, k := range sortedKeys(r.Turns) {
-		if first := r.Turns[k].Current(); first != "" {
-			b.send(Message{To: ToUser(first), Lines: []Line{L(MsgTurnYours, "n", r.N, "kind", kind.Title)}})
-		}
-	}
+	p.tellSpeakers(b, r)
 	b.reply(private(L(MsgRoundOpened, "n", r.N, "kind", kind.Title, "chats", len(chats))))
 	return nil
 }

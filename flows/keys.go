@@ -319,7 +319,6 @@ const (
 	MsgTurnYours                   MsgKey = "turn_yours"
 	MsgTurnsDone                   MsgKey = "turns_done"
 	MsgTurnPlaced                  MsgKey = "turn_placed"
-	MsgTurnPlacedYou               MsgKey = "turn_placed_you"
 	MsgTurnHeld                    MsgKey = "turn_held"
 	MsgTurnSkipped                 MsgKey = "turn_skipped"
 	MsgTurnSkippedYou              MsgKey = "turn_skipped_you"

@@ -211,11 +211,7 @@ func (c Reopen) decide(p *Process, env Env) (*Decision, error) {
 	}
 	n := r.N
 	b.sendAfter(func(q *Process) []Message { return q.roundMessages(n, env, false) })
-	for _, k := range sortedKeys(r.Turns) {
-		if u := r.Turns[k].Current(); u != "" {
-			b.send(Message{To: ToUser(u), Lines: []Line{L(MsgTurnYours, "n", r.N, "kind", r.Def.Title)}})
-		}
-	}
+	p.tellSpeakers(b, r)
 	b.reply(private(L(MsgReopenedYou, "n", r.N, "kind", r.Def.Title)))
 	return b.decision(), nil
 }

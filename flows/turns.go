@@ -127,6 +127,16 @@ func (p *Process) announceTurn(b *builder, r *Round, k GroupID, speaker UserID, 
 	b.sendAfter(func(q *Process) []Message { return []Message{q.roundMessage(q.Round(n), chat, env, true)} })
 }
 
+// tellSpeakers tells whoever holds the talking piece in each chat of r,
+// privately, that it is their turn (a round opened or reopened).
+func (p *Process) tellSpeakers(b *builder, r *Round) {
+	for _, k := range sortedKeys(r.Turns) {
+		if u := r.Turns[k].Current(); u != "" {
+			b.send(Message{To: ToUser(u), Lines: []Line{L(MsgTurnYours, "n", r.N, "kind", r.Def.Title)}})
+		}
+	}
+}
+
 func (p *Process) turnChat(r *Round, k GroupID) ChatID {
 	if r.Joint {
 		return p.Joint
