@@ -134,8 +134,9 @@ func (b *Bot) Handle(ctx context.Context, u *Update) (*Reply, error) {
 	if err != nil || msg == nil {
 		return nil, err
 	}
-	text, buttons := b.render.Message(msg, b.replyLanguage(ctx, req, msg))
-	return &Reply{Private: msg.Private, Text: text, Buttons: buttons, File: req.file}, nil
+	lang := b.replyLanguage(ctx, req, msg)
+	text, buttons := b.render.Message(msg, lang)
+	return &Reply{Private: msg.Private, Text: text, Buttons: buttons, File: req.file, Lang: lang}, nil
 }
 
 // replyLanguage is the language of a reply: in a group chat, where everyone

@@ -27,6 +27,13 @@ func (b *Bot) index(ctx context.Context, p *flows.Process, events []flows.Event)
 			err = b.store.SetIndex(ctx, chatKey(ev.Chat), p.ID+"/"+string(ev.Group))
 		case *flows.JointLinked:
 			err = b.store.SetIndex(ctx, chatKey(ev.Chat), p.ID+"/joint")
+		case *flows.ChatMoved:
+			v := ""
+			if v, err = b.store.Index(ctx, chatKey(ev.From)); err == nil {
+				if err = b.store.SetIndex(ctx, chatKey(ev.To), v); err == nil {
+					err = b.store.DeleteIndex(ctx, chatKey(ev.From))
+				}
+			}
 		case *flows.FacilitatorCodeIssued:
 			err = b.store.SetIndex(ctx, codeKey(ev.Hash), p.ID)
 		}

@@ -62,6 +62,9 @@ type Reply struct {
 	Buttons [][]Button
 	// File is a document to send with the reply (the record of /export).
 	File *File
+	// Lang is the catalog locale the reply is written in, for anything an
+	// adapter adds to it.
+	Lang string
 }
 
 // File is a document for an adapter to send as an attachment.

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/samen-bot/samen/flows"
@@ -43,6 +44,10 @@ type Sender struct {
 	render     *Renderer
 	transports map[string]Transport
 	log        *slog.Logger
+	wake       chan struct{}
+
+	mu      sync.Mutex
+	retryAt time.Time // the earliest a waiting chat asked to be tried again
 }
 
 // NewSender returns a sender that delivers through transports, keyed by
@@ -51,7 +56,62 @@ func NewSender(store SenderStore, render *Renderer, transports map[string]Transp
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Sender{store: store, render: render, transports: transports, log: log}
+	return &Sender{store: store, render: render, transports: transports, log: log, wake: make(chan struct{}, 1)}
+}
+
+// Idle and retry pauses of Run.
+const (
+	// senderIdle is how often Run looks for outboxes nobody woke it for
+	// (written by another instance sharing the store).
+	senderIdle = 5 * time.Second
+	// senderRetry is how soon Run tries again a chat whose send failed
+	// without saying when.
+	senderRetry = time.Second
+)
+
+// Wake asks Run to flush now: a commit queued messages.
+func (s *Sender) Wake() {
+	select {
+	case s.wake <- struct{}{}:
+	default: // a flush is already due
+	}
+}
+
+// Run sends every outbox until ctx ends: when woken, when a chat that had to
+// wait (a rate limit, a failed send) may be tried again, and every
+// senderIdle. It returns ctx's error.
+func (s *Sender) Run(ctx context.Context) error {
+	timer := time.NewTimer(0)
+	defer timer.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-s.wake:
+		case <-timer.C:
+		}
+		if err := s.FlushAll(ctx); err != nil && ctx.Err() == nil {
+			s.log.ErrorContext(ctx, "flush outboxes failed", "err", err)
+			s.noteRetry(time.Now().Add(senderRetry))
+		}
+		next := senderIdle
+		s.mu.Lock()
+		if !s.retryAt.IsZero() {
+			next = max(0, time.Until(s.retryAt))
+			s.retryAt = time.Time{}
+		}
+		s.mu.Unlock()
+		timer.Reset(next)
+	}
+}
+
+// noteRetry remembers that a chat may be tried again at t.
+func (s *Sender) noteRetry(t time.Time) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.retryAt.IsZero() || t.Before(s.retryAt) {
+		s.retryAt = t
+	}
 }
 
 const outboxBatch = 100
@@ -109,12 +169,14 @@ func (s *Sender) sendBatch(ctx context.Context, process string, entries []flows.
 		switch {
 		case errors.As(err, &later):
 			waiting[e.Chat] = true
+			s.noteRetry(time.Now().Add(later.After))
 			continue
 		case errors.Is(err, ErrUndeliverable):
 			s.log.WarnContext(ctx, "message undeliverable, dropped", "process", process, "seq", e.Seq, "err", err)
 		case err != nil:
 			s.log.WarnContext(ctx, "send failed, will retry", "process", process, "seq", e.Seq, "err", err)
 			waiting[e.Chat] = true
+			s.noteRetry(time.Now().Add(senderRetry))
 			continue
 		}
 		if err := s.store.MarkSent(ctx, flows.Sent{Process: process, Seq: e.Seq, Ref: m.Ref, MessageID: id}); err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/samen-bot/samen/flows"
 )
@@ -25,6 +26,23 @@ func (b *Bot) RunDue(ctx context.Context) (int, error) {
 		}
 	}
 	return fired, nil
+}
+
+// RunTimers runs RunDue every interval until ctx ends, and returns ctx's
+// error.
+func (b *Bot) RunTimers(ctx context.Context, every time.Duration) error {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-t.C:
+			if _, err := b.RunDue(ctx); err != nil && ctx.Err() == nil {
+				b.log.ErrorContext(ctx, "timers failed", "err", err)
+			}
+		}
+	}
 }
 
 // tick does everything due in one process, one item at a time.

@@ -47,6 +47,7 @@ func registerDecisionEvents() {
 	registerEvent[Nudged]()
 	registerEvent[TurnHeldWithdrawn]()
 	registerEvent[TurnJoined]()
+	registerEvent[ChatMoved]()
 }
 
 // ProposalCreated is /propose: proposal N, version 1, by the event's actor.

@@ -386,6 +386,12 @@ const (
 	MsgTurnJoinedOpen              MsgKey = "turn_joined_open"
 	MsgStatusWaitingAnonymous      MsgKey = "status_waiting_anonymous"
 	MsgIntakeTooFew                MsgKey = "intake_too_few"
+	MsgChatLostGroup               MsgKey = "chat_lost_group"
+	MsgChatLostJoint               MsgKey = "chat_lost_joint"
+	MsgBotAdded                    MsgKey = "bot_added"
+	MsgOpenPrivateChat             MsgKey = "open_private_chat"
+	MsgOpenPrivateAlert            MsgKey = "open_private_alert"
+	MsgSentPrivately               MsgKey = "sent_privately"
 )
 
 // Kind explanations of what cannot be done, and why.
@@ -560,4 +566,40 @@ const (
 	BtnSynthesis         MsgKey = "btn.synthesis"
 	BtnIntakeStart       MsgKey = "btn.intake_start"
 	BtnIntakeDecline     MsgKey = "btn.intake_decline"
+	BtnOpenPrivateChat   MsgKey = "btn.open_private_chat"
+)
+
+// Command descriptions, as platforms list them.
+const (
+	CmdStart       MsgKey = "cmd.start"
+	CmdHelp        MsgKey = "cmd.help"
+	CmdNew         MsgKey = "cmd.new"
+	CmdClaim       MsgKey = "cmd.claim"
+	CmdJoin        MsgKey = "cmd.join"
+	CmdStatus      MsgKey = "cmd.status"
+	CmdPlan        MsgKey = "cmd.plan"
+	CmdPass        MsgKey = "cmd.pass"
+	CmdName        MsgKey = "cmd.name"
+	CmdLang        MsgKey = "cmd.lang"
+	CmdLeave       MsgKey = "cmd.leave"
+	CmdTimeout     MsgKey = "cmd.timeout"
+	CmdExport      MsgKey = "cmd.export"
+	CmdLink        MsgKey = "cmd.link"
+	CmdRound       MsgKey = "cmd.round"
+	CmdNext        MsgKey = "cmd.next"
+	CmdClose       MsgKey = "cmd.close"
+	CmdPropose     MsgKey = "cmd.propose"
+	CmdAmend       MsgKey = "cmd.amend"
+	CmdConsent     MsgKey = "cmd.consent"
+	CmdRep         MsgKey = "cmd.rep"
+	CmdConfirm     MsgKey = "cmd.confirm"
+	CmdNudge       MsgKey = "cmd.nudge"
+	CmdSkip        MsgKey = "cmd.skip"
+	CmdTurn        MsgKey = "cmd.turn"
+	CmdPause       MsgKey = "cmd.pause"
+	CmdResume      MsgKey = "cmd.resume"
+	CmdReopen      MsgKey = "cmd.reopen"
+	CmdSettings    MsgKey = "cmd.settings"
+	CmdSet         MsgKey = "cmd.set"
+	CmdFacilitator MsgKey = "cmd.facilitator"
 )

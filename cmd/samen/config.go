@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/url"
 	"os"
+	"regexp"
 	"strings"
 
 	"github.com/samen-bot/samen/internal/tomlstrict"
@@ -19,7 +20,24 @@ type Config struct {
 	Store     StoreConfig     `toml:"store"`
 	Log       LogConfig       `toml:"log"`
 	Templates TemplatesConfig `toml:"templates"`
+	Telegram  TelegramConfig  `toml:"telegram"`
 }
+
+// TelegramConfig connects the bot to Telegram. The token and the webhook
+// secret come from the environment only (SAMEN_TELEGRAM_TOKEN,
+// SAMEN_TELEGRAM_WEBHOOK_SECRET); the keys exist in the file so that
+// putting a secret there gets an explanation, not "unknown key".
+type TelegramConfig struct {
+	Token         string `toml:"token"`
+	APIURL        string `toml:"api_url"`
+	Mode          string `toml:"mode"` // poll (default) or webhook
+	WebhookListen string `toml:"webhook_listen"`
+	WebhookURL    string `toml:"webhook_url"`
+	WebhookSecret string `toml:"webhook_secret"`
+}
+
+// Enabled reports whether Telegram is configured.
+func (t TelegramConfig) Enabled() bool { return t.Token != "" }
 
 // StoreConfig chooses where state lives.
 type StoreConfig struct {
@@ -84,6 +102,9 @@ func loadConfig(path string, explicit bool, getenv func(string) string) (Config,
 	if v := getenv("SAMEN_DATA_DIR"); v != "" {
 		cfg.Store.DataDir = v
 	}
+	if err := cfg.Telegram.fromEnv(getenv); err != nil {
+		return cfg, err
+	}
 	return cfg, cfg.validate()
 }
 
@@ -98,6 +119,7 @@ func (c Config) validate() error {
 	if _, err := c.Log.level(); err != nil {
 		errs = append(errs, err)
 	}
+	errs = append(errs, c.Telegram.validate()...)
 	if c.Log.Format != "text" && c.Log.Format != "json" {
 		errs = append(errs, fmt.Errorf("log.format is %q: use text or json", c.Log.Format))
 	}
@@ -119,4 +141,54 @@ func (l LogConfig) logger(w io.Writer) *slog.Logger {
 		return slog.New(slog.NewJSONHandler(w, opts))
 	}
 	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// fromEnv takes the Telegram secrets from the environment, and refuses them
+// in the file: a config file is copied, committed and mailed around.
+func (t *TelegramConfig) fromEnv(getenv func(string) string) error {
+	if t.Token != "" {
+		return errors.New("telegram.token is in the config file: remove it and set SAMEN_TELEGRAM_TOKEN in the environment instead, so the token stays out of files")
+	}
+	if t.WebhookSecret != "" {
+		return errors.New("telegram.webhook_secret is in the config file: remove it and set SAMEN_TELEGRAM_WEBHOOK_SECRET in the environment instead")
+	}
+	t.Token = getenv("SAMEN_TELEGRAM_TOKEN")
+	t.WebhookSecret = getenv("SAMEN_TELEGRAM_WEBHOOK_SECRET")
+	if v := getenv("SAMEN_TELEGRAM_API_URL"); v != "" {
+		t.APIURL = v
+	}
+	return nil
+}
+
+var webhookSecretPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,256}$`)
+
+func (t TelegramConfig) validate() []error {
+	if !t.Enabled() {
+		return nil
+	}
+	var errs []error
+	if !strings.Contains(t.Token, ":") {
+		errs = append(errs, errors.New("SAMEN_TELEGRAM_TOKEN does not look like a bot token (it reads like 123456789:AA…); copy it again from @BotFather"))
+	}
+	if t.APIURL != "" {
+		if u, err := url.Parse(t.APIURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			errs = append(errs, fmt.Errorf("telegram.api_url %q is not a URL like https://api.telegram.org", t.APIURL))
+		}
+	}
+	switch t.Mode {
+	case "", "poll":
+	case "webhook":
+		if t.WebhookListen == "" {
+			errs = append(errs, errors.New("telegram.mode is webhook but telegram.webhook_listen is empty: set the address to listen on, like \":8443\""))
+		}
+		if u, err := url.Parse(t.WebhookURL); err != nil || u.Scheme != "https" || u.Host == "" {
+			errs = append(errs, errors.New("telegram.webhook_url must be the public https URL Telegram posts updates to (Telegram only posts to https)"))
+		}
+		if !webhookSecretPattern.MatchString(t.WebhookSecret) {
+			errs = append(errs, errors.New("with telegram.mode = \"webhook\", set SAMEN_TELEGRAM_WEBHOOK_SECRET to 1–256 characters of A-Z, a-z, 0-9, _ and - (for example: openssl rand -hex 32)"))
+		}
+	default:
+		errs = append(errs, fmt.Errorf("telegram.mode is %q: use poll (the default) or webhook", t.Mode))
+	}
+	return errs
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -11,8 +12,11 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"sync/atomic"
+	"time"
 
 	"github.com/samen-bot/samen/bot"
+	"github.com/samen-bot/samen/bot/telegram"
 	"github.com/samen-bot/samen/flows"
 	"github.com/samen-bot/samen/store"
 )
@@ -40,15 +44,49 @@ func runCommand(ctx context.Context, args []string, stdout, stderr io.Writer, ge
 		return exitFailed
 	}
 	a.log.Info("indexes checked", "processes", n)
-	// The platform adapters (Telegram, Discord) and the web playground come
-	// with later versions; until then there is nothing to connect to.
-	fmt.Fprint(stderr, `samen: no chat platform is configured, so there is nothing to connect to yet.
-The store and configuration are fine. Telegram, Discord and the web playground
-arrive in later versions of Samen. Until then, run a whole process in the terminal:
+	if !a.cfg.Telegram.Enabled() {
+		fmt.Fprint(stderr, `samen: no chat platform is configured, so there is nothing to connect to.
+The store and configuration are fine. To connect to Telegram, set
+SAMEN_TELEGRAM_TOKEN to your bot's token from @BotFather (the README says how).
+Or run a whole process in the terminal:
 
   go run ./cmd/samen simulate bot/simulate/testdata/opvang-dorpsstraat.txt
 `)
-	return exitUsage
+		return exitUsage
+	}
+	if err := a.serve(ctx); err != nil && !errors.Is(err, context.Canceled) {
+		fmt.Fprintf(stderr, "samen: %v\n", err)
+		return exitFailed
+	}
+	return exitOK
+}
+
+// serve runs the configured platforms, the sender and the timers until ctx
+// ends or one of them fails.
+func (a *app) serve(ctx context.Context) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	tg, err := telegram.New(ctx, telegram.Config{
+		Token: a.cfg.Telegram.Token, APIURL: a.cfg.Telegram.APIURL, Mode: a.cfg.Telegram.Mode,
+		WebhookListen: a.cfg.Telegram.WebhookListen, WebhookURL: a.cfg.Telegram.WebhookURL,
+		WebhookSecret: a.cfg.Telegram.WebhookSecret, Logger: a.log,
+	}, a.bot, a.store)
+	if err != nil {
+		return err
+	}
+	sender := bot.NewSender(a.store, a.bot.Renderer(), map[string]bot.Transport{telegram.Platform: tg}, a.log)
+	a.wake.Store(sender)
+	a.log.Info("connected to Telegram", "bot", tg.Username(), "mode", cmp.Or(a.cfg.Telegram.Mode, "poll"))
+	errs := make(chan error, 3)
+	go func() { errs <- tg.Run(ctx) }()
+	go func() { errs <- sender.Run(ctx) }()
+	go func() { errs <- a.bot.RunTimers(ctx, time.Second) }()
+	err = <-errs
+	cancel()
+	for range 2 {
+		<-errs
+	}
+	return err
 }
 
 // configFlag adds -config to fs; the function it returns tells, after
@@ -73,7 +111,11 @@ type app struct {
 	cfg   Config
 	log   *slog.Logger
 	bot   *bot.Bot
+	store bot.Store
 	close func()
+	// wake is the sender to wake when a commit queued messages; nil until
+	// a sender runs.
+	wake atomic.Pointer[bot.Sender]
 }
 
 // openApp reads the configuration and opens the store and the bot. A held
@@ -97,12 +139,17 @@ func openApp(ctx context.Context, c configChoice, getenv func(string) string, st
 		closeStore()
 		return nil, err
 	}
-	b, err := bot.New(bot.Config{Store: st, Secret: secret, Logger: log, Templates: templates})
+	a := &app{cfg: cfg, log: log, store: st, close: closeStore}
+	a.bot, err = bot.New(bot.Config{Store: st, Secret: secret, Logger: log, Templates: templates, Outboxed: func(string) {
+		if s := a.wake.Load(); s != nil {
+			s.Wake()
+		}
+	}})
 	if err != nil {
 		closeStore()
 		return nil, err
 	}
-	return &app{cfg: cfg, log: log, bot: b, close: closeStore}, nil
+	return a, nil
 }
 
 // openStore opens Redis if a URL is configured, otherwise the embedded

@@ -1,0 +1,122 @@
+package telegram
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/go-telegram/bot/models"
+
+	"github.com/samen-bot/samen/flows"
+)
+
+// Every update is stored before Telegram is told it arrived (the next
+// getUpdates offset, or the webhook's 200), and deleted once handled: a
+// crash in between loses nothing, and the raw update — which names its
+// sender — is kept no longer than it takes to handle it. Handled update ids
+// are remembered for a day (as long as Telegram redelivers), so a
+// redelivered update is handled once.
+
+const (
+	inboxKey    = "tg:inbox"
+	keepRaw     = 24 * time.Hour // Telegram keeps undelivered updates this long
+	keepHandled = 25 * time.Hour
+)
+
+func rawKey(id int64) string     { return fmt.Sprintf("tg:update:%d", id) }
+func handledKey(id int64) string { return fmt.Sprintf("tg:handled:%d", id) }
+
+// updateID reads only the id of a raw update, which decodes even when the
+// rest of it does not.
+func updateID(raw []byte) (int64, error) {
+	var head struct {
+		ID *int64 `json:"update_id"`
+	}
+	if err := json.Unmarshal(raw, &head); err != nil || head.ID == nil {
+		return 0, fmt.Errorf("an update without update_id")
+	}
+	return *head.ID, nil
+}
+
+// accept stores a raw update for handling, unless it was handled before.
+func (a *Adapter) accept(ctx context.Context, id int64, raw []byte) error {
+	if _, err := a.store.Temp(ctx, handledKey(id)); err == nil {
+		return nil // redelivered: handled already
+	} else if !errors.Is(err, flows.ErrNotFound) {
+		return err
+	}
+	if err := a.store.PutTemp(ctx, rawKey(id), raw, keepRaw); err != nil {
+		return fmt.Errorf("store update: %w", err)
+	}
+	if err := a.store.AddToSet(ctx, inboxKey, strconv.FormatInt(id, 10)); err != nil {
+		return fmt.Errorf("store update: %w", err)
+	}
+	return nil
+}
+
+// drain handles every stored update, oldest first.
+func (a *Adapter) drain(ctx context.Context) error {
+	members, err := a.store.SetMembers(ctx, inboxKey)
+	if err != nil {
+		return fmt.Errorf("read inbox: %w", err)
+	}
+	ids := make([]int64, 0, len(members))
+	for _, m := range members {
+		if id, err := strconv.ParseInt(m, 10, 64); err == nil {
+			ids = append(ids, id)
+		}
+	}
+	slices.Sort(ids)
+	for _, id := range ids {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		raw, err := a.store.Temp(ctx, rawKey(id))
+		switch {
+		case errors.Is(err, flows.ErrNotFound):
+			// Expired unhandled (the bot was down over a day): gone.
+		case err != nil:
+			return fmt.Errorf("read update: %w", err)
+		default:
+			a.handleRaw(ctx, id, raw)
+		}
+		if err := a.settle(ctx, id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// settle marks an update handled and forgets its raw form.
+func (a *Adapter) settle(ctx context.Context, id int64) error {
+	if err := a.store.PutTemp(ctx, handledKey(id), []byte{1}, keepHandled); err != nil {
+		return fmt.Errorf("mark update handled: %w", err)
+	}
+	if err := a.store.DeleteTemp(ctx, rawKey(id)); err != nil {
+		return fmt.Errorf("forget update: %w", err)
+	}
+	return a.store.RemoveFromSet(ctx, inboxKey, strconv.FormatInt(id, 10))
+}
+
+// handleRaw decodes and handles one update. An update the library cannot
+// decode (a new enum value, say) is set aside with a log line; a panic in
+// handling is recovered: neither stops the updates after it.
+func (a *Adapter) handleRaw(ctx context.Context, id int64, raw []byte) {
+	defer func() {
+		if r := recover(); r != nil {
+			a.log.ErrorContext(ctx, "handling an update panicked; it is set aside", "update_id", id, "panic", fmt.Sprint(r))
+		}
+	}()
+	var upd models.Update
+	if err := json.Unmarshal(raw, &upd); err != nil {
+		a.log.WarnContext(ctx, "undecodable update set aside", "update_id", id, "err", err)
+		return
+	}
+	if err := a.handle(ctx, &upd); err != nil && ctx.Err() == nil {
+		a.log.ErrorContext(ctx, "handling an update failed", "update_id", id, "err", a.redact(err))
+	}
+}
