@@ -14,7 +14,8 @@ type Limits struct {
 	GlobalPerSecond int           // sends overall within a second
 }
 
-// DefaultLimits stay just under Telegram's: a send is timed when it leaves
+// A limit of zero or less is no limit (Limits{-1, -1, -1} sends as fast as
+// it can). DefaultLimits stay just under Telegram's: a send is timed when it leaves
 // here and counted when it arrives there, so a full window on our side must
 // not be a full one on Telegram's.
 var DefaultLimits = Limits{PerChat: time.Second, PerGroupMinute: 19, GlobalPerSecond: 28}
@@ -100,7 +101,7 @@ func (l *limiter) globalOnly(chat int64, group bool) bool {
 	if until, ok := l.blocked[chat]; ok && now.Before(until) {
 		return false
 	}
-	if last, ok := l.last[chat]; ok && now.Before(last.Add(l.limits.PerChat)) {
+	if last, ok := l.last[chat]; ok && l.limits.PerChat > 0 && now.Before(last.Add(l.limits.PerChat)) {
 		return false
 	}
 	if group && len(keepAfter(l.group[chat], now.Add(-time.Minute))) >= l.limits.PerGroupMinute && l.limits.PerGroupMinute > 0 {

@@ -45,38 +45,52 @@ func (a *Adapter) poll(ctx context.Context) error {
 				return err
 			}
 		}
-		raws, err := a.getUpdates(ctx, offset)
-		if err != nil {
-			if ctx.Err() != nil {
-				return ctx.Err()
-			}
+		next, err := a.pollOnce(ctx, offset, a.cfg.PollTimeout)
+		offset = next
+		switch {
+		case ctx.Err() != nil:
+			return ctx.Err()
+		case err != nil:
+			// Telegram unreachable, or the store: what was not stored is
+			// not confirmed, and comes again.
 			backoff = min(max(2*backoff, time.Second), 30*time.Second)
-			a.log.WarnContext(ctx, "getUpdates failed", "err", a.redact(err), "retry_in", backoff.String())
+			a.log.WarnContext(ctx, "polling failed", "err", a.redact(err), "retry_in", backoff.String())
 			continue
 		}
 		backoff = 0
-		next := offset
-		for _, raw := range raws {
-			id, err := updateID(raw)
-			if err != nil {
-				a.log.WarnContext(ctx, "update without id skipped")
-				continue
-			}
-			if err := a.accept(ctx, id, raw); err != nil {
-				return err
-			}
-			next = max(next, id+1)
+	}
+}
+
+// pollOnce takes one batch from offset (waiting up to timeout for it),
+// stores it, moves the offset past it and handles it. It returns the next
+// offset.
+func (a *Adapter) pollOnce(ctx context.Context, offset int64, timeout time.Duration) (int64, error) {
+	raws, err := a.getUpdates(ctx, offset, timeout)
+	if err != nil {
+		return offset, err
+	}
+	next := offset
+	for _, raw := range raws {
+		id, err := updateID(raw)
+		if err != nil {
+			a.log.WarnContext(ctx, "update without id skipped")
+			continue
 		}
-		if next != offset {
-			if err := a.store.SetIndex(ctx, offsetKey, strconv.FormatInt(next, 10)); err != nil {
-				return fmt.Errorf("store offset: %w", err)
-			}
-			offset = next
+		if err := a.accept(ctx, id, raw); err != nil {
+			return offset, err
 		}
-		if err := a.drain(ctx); err != nil {
-			return err
+		next = max(next, id+1)
+	}
+	if next != offset {
+		// Stored: the next getUpdates may confirm them.
+		if err := a.store.SetIndex(ctx, offsetKey, strconv.FormatInt(next, 10)); err != nil {
+			return offset, fmt.Errorf("store offset: %w", err)
 		}
 	}
+	if err := a.drain(ctx); err != nil {
+		return next, err
+	}
+	return next, nil
 }
 
 func (a *Adapter) offset(ctx context.Context) (int64, error) {
@@ -92,10 +106,10 @@ func (a *Adapter) offset(ctx context.Context) (int64, error) {
 
 // getUpdates asks for the updates from offset on, waiting up to the poll
 // timeout, and returns each one raw: a batch is never decoded as a whole.
-func (a *Adapter) getUpdates(ctx context.Context, offset int64) ([]json.RawMessage, error) {
+func (a *Adapter) getUpdates(ctx context.Context, offset int64, timeout time.Duration) ([]json.RawMessage, error) {
 	body, _ := json.Marshal(map[string]any{
 		"offset":          offset,
-		"timeout":         int(a.cfg.PollTimeout / time.Second),
+		"timeout":         int(timeout / time.Second),
 		"allowed_updates": allowedUpdates,
 	})
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, a.cfg.APIURL+"/bot"+a.cfg.Token+"/getUpdates", bytes.NewReader(body))
