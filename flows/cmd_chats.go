@@ -11,6 +11,14 @@ func (c MoveChat) decide(p *Process, env Env) (*Decision, error) {
 	}
 	b := newBuilder("", env)
 	b.event(&ChatMoved{From: c.From, To: c.To})
+	// The open round's message stays behind in the old chat: post it anew
+	// where people are now, so they have something to reply to.
+	b.sendAfter(func(q *Process) []Message {
+		if r := q.OpenRoundIn(c.To); r != nil {
+			return []Message{q.roundMessage(r, c.To, env, false)}
+		}
+		return nil
+	})
 	return b.decision(), nil
 }
 

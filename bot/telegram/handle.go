@@ -28,6 +28,10 @@ type inbound struct {
 	lang     string // the person's Telegram language, for texts before a process knows them
 }
 
+// maxCodeLength bounds a process code after /start (they are six
+// characters); a deep link's payload is far longer.
+const maxCodeLength = 12
+
 func (a *Adapter) updateKey(id int64) string { return fmt.Sprintf("tg:%d:%d", a.botID, id) }
 
 // handle turns one update into what the core understands, and answers.
@@ -94,8 +98,17 @@ func (a *Adapter) onMessage(ctx context.Context, id int64, m *models.Message, ed
 	// A deep link (t.me/<bot>?start=<payload>) carries the button that sent
 	// the person here: it is pressed again, now in the private chat.
 	if payload, ok := strings.CutPrefix(m.Text, "/start "); ok && in.private {
-		if intent, ok := a.codec.fromStartPayload(strings.TrimSpace(payload)); ok {
+		payload = strings.TrimSpace(payload)
+		intent, ok := a.codec.fromStartPayload(payload)
+		switch {
+		case ok:
 			u.Text, u.Button, in.intent = "", &intent, &intent
+		case len(payload) > maxCodeLength:
+			// Not a process code (/start CODE): a button's link that was
+			// altered, or signed with a secret since replaced.
+			text := a.core.Renderer().Line(flows.L(flows.ErrButtonExpired), languageOf(m.From.LanguageCode))
+			_, err := a.sendNow(ctx, in.chat, text, nil, 0)
+			return err
 		}
 	}
 	reply, err := a.core.Handle(ctx, u)
