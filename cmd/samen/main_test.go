@@ -3,12 +3,15 @@ package main
 import (
 	"bytes"
 	"context"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/samen-bot/samen/bot"
+	"github.com/samen-bot/samen/bot/telegram/telegramtest"
 	"github.com/samen-bot/samen/flows"
 	"github.com/samen-bot/samen/store"
 )
@@ -199,4 +202,58 @@ func TestExport(t *testing.T) {
 	if status != exitFailed || !strings.Contains(errOut, "there is no process NOPE99") {
 		t.Errorf("an unknown code: exit %d, %s", status, errOut)
 	}
+}
+
+// samen run with a token connects to Telegram: it registers the command
+// menus, answers a private /start, and stops cleanly when told to. The
+// token never appears in what it prints.
+func TestRunConnectsToTelegram(t *testing.T) {
+	fake := &telegramtest.Server{}
+	url := fake.Start(t)
+	fay := telegramtest.User{ID: 501, FirstName: "Fay", LanguageCode: "nl"}
+	fake.Message(fay, telegramtest.Private(fay), "/start")
+	env := map[string]string{"SAMEN_DATA_DIR": t.TempDir(), "SAMEN_TELEGRAM_TOKEN": fake.Token, "SAMEN_TELEGRAM_API_URL": url}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var stderr syncBuffer
+	done := make(chan int, 1)
+	go func() {
+		done <- Main(ctx, []string{"run"}, io.Discard, &stderr, func(k string) string { return env[k] })
+	}()
+	fake.Wait(t, "the bot answers /start", func() bool {
+		for _, m := range fake.Chat(fay.ID) {
+			if strings.Contains(m.Plain, "Hallo Fay") {
+				return true
+			}
+		}
+		return false
+	})
+	if len(fake.Commands(telegramtest.Scope{Type: "all_group_chats"}, "nl")) == 0 {
+		t.Error("no command menu registered for groups")
+	}
+	cancel()
+	if code := <-done; code != exitOK {
+		t.Errorf("samen run stopped with %d:\n%s", code, stderr.String())
+	}
+	if strings.Contains(stderr.String(), fake.Token) || strings.Contains(stderr.String(), strings.Split(fake.Token, ":")[1]) {
+		t.Errorf("the token is in the output:\n%s", stderr.String())
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe for the logger's goroutines.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }
