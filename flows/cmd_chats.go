@@ -42,17 +42,25 @@ func (ev *ChatMoved) apply(p *Process, _ *Event) {
 }
 
 // LoseChat is the platform saying the bot was removed from a chat of the
-// process: the facilitators learn which, and how to bring it back. Nothing
-// in the process changes; the chat may come back.
-type LoseChat struct{ Chat ChatID }
+// process (or, Back, added to it again): the facilitators learn which, and
+// how to bring it back. Nothing in the process changes; the chat may come
+// back.
+type LoseChat struct {
+	Chat ChatID
+	Back bool
+}
 
 func (c LoseChat) decide(p *Process, env Env) (*Decision, error) {
+	group, joint := MsgChatLostGroup, MsgChatLostJoint
+	if c.Back {
+		group, joint = MsgChatBackGroup, MsgChatBackJoint
+	}
 	var where Line
 	switch g := p.GroupByChat(c.Chat); {
 	case g != nil:
-		where = L(MsgChatLostGroup, "group", g.Name, "title", p.Title, "code", p.ID)
+		where = L(group, "group", g.Name, "title", p.Title, "code", p.ID)
 	case p.Joint == c.Chat:
-		where = L(MsgChatLostJoint, "title", p.Title, "code", p.ID)
+		where = L(joint, "title", p.Title, "code", p.ID)
 	default:
 		return &Decision{}, nil
 	}

@@ -2,6 +2,8 @@ package telegram
 
 import (
 	"context"
+	"crypto/aes"
+	"crypto/cipher"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -52,8 +54,10 @@ type Core interface {
 	// belong to no process.
 	MoveChat(ctx context.Context, from, to flows.ChatID, key string) error
 	LoseChat(ctx context.Context, chat flows.ChatID, key string) error
-	// ButtonKey signs button data.
+	RegainChat(ctx context.Context, chat flows.ChatID, key string) (bool, error)
+	// ButtonKey signs button data; DerivedKey gives a key for a purpose.
 	ButtonKey() []byte
+	DerivedKey(purpose string) []byte
 	Renderer() *bot.Renderer
 }
 
@@ -77,9 +81,14 @@ type Adapter struct {
 	botID    int64
 	username string
 	codec    buttonCodec
+	sealer   cipher.AEAD // encrypts raw updates while they wait in the store
 	limits   *limiter
 	edits    *editCache
 	inbox    chan struct{}
+	// bg lives as long as the adapter runs: replies finished in the
+	// background stop with it.
+	bg     context.Context
+	stopBG context.CancelFunc
 }
 
 // New connects to the Bot API (getMe) and returns an adapter ready to Run.
@@ -113,6 +122,14 @@ func New(ctx context.Context, cfg Config, core Core, store Store) (*Adapter, err
 		edits:  newEditCache(),
 		inbox:  make(chan struct{}, 1),
 	}
+	a.bg, a.stopBG = context.WithCancel(context.WithoutCancel(ctx))
+	block, err := aes.NewCipher(core.DerivedKey("telegram inbox v1"))
+	if err != nil {
+		return nil, err
+	}
+	if a.sealer, err = cipher.NewGCM(block); err != nil {
+		return nil, err
+	}
 	api, err := tgbot.New(cfg.Token,
 		tgbot.WithServerURL(cfg.APIURL),
 		tgbot.WithHTTPClient(cfg.PollTimeout, cfg.HTTPClient),
@@ -137,6 +154,7 @@ func (a *Adapter) Username() string { return a.username }
 // Run receives updates until ctx ends: it registers the command lists,
 // finishes updates a crash left unhandled, then polls or serves the webhook.
 func (a *Adapter) Run(ctx context.Context) error {
+	defer a.stopBG()
 	if err := a.setCommands(ctx); err != nil {
 		a.log.WarnContext(ctx, "register commands failed", "err", a.redact(err))
 	}

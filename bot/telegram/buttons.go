@@ -68,10 +68,11 @@ func (c buttonCodec) sign(body string) string {
 
 // startPayload carries a button's intent through a deep link
 // (t.me/<bot>?start=<payload>), for someone who has to open a private chat
-// first. It is "" when the intent does not fit: the person then presses the
-// button again once the chat is open.
-func (c buttonCodec) startPayload(in flows.Intent) string {
-	data, err := c.encode(in)
+// first. The link works for that person only: its signature covers their
+// id, so a forwarded link opens nothing. It is "" when the intent does not
+// fit: the person then presses the button again once the chat is open.
+func (c buttonCodec) startPayload(in flows.Intent, user int64) string {
+	data, err := c.forUser(user).encode(in)
 	if err != nil {
 		return ""
 	}
@@ -82,11 +83,18 @@ func (c buttonCodec) startPayload(in flows.Intent) string {
 	return p
 }
 
-// fromStartPayload reads an intent from a deep link's payload.
-func (c buttonCodec) fromStartPayload(p string) (flows.Intent, bool) {
+// fromStartPayload reads an intent from a deep link's payload, sent by user.
+func (c buttonCodec) fromStartPayload(p string, user int64) (flows.Intent, bool) {
 	data, err := base64.RawURLEncoding.DecodeString(p)
 	if err != nil {
 		return flows.Intent{}, false
 	}
-	return c.decode(string(data))
+	return c.forUser(user).decode(string(data))
+}
+
+// forUser is the codec of links meant for one person.
+func (c buttonCodec) forUser(user int64) buttonCodec {
+	m := hmac.New(sha256.New, c.key)
+	m.Write([]byte("deep link for " + strconv.FormatInt(user, 10)))
+	return buttonCodec{key: m.Sum(nil)}
 }

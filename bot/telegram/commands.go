@@ -14,9 +14,11 @@ import (
 // in a group, and, for a group's administrators (facilitators usually are),
 // everything a facilitator does there.
 var (
-	privateCommands = []string{"start", "help", "new", "claim", "status", "plan", "pass", "name", "lang", "timeout", "leave", "export"}
-	groupCommands   = []string{"join", "status", "plan", "pass", "name", "timeout", "leave", "help"}
-	adminCommands   = append(slicesClone(groupCommands),
+	privateCommands = []string{"start", "help", "new", "claim", "status", "plan", "pass", "name", "lang", "timeout", "leave",
+		// What a facilitator does from the private chat.
+		"facilitator", "settings", "set", "round", "close", "propose", "amend", "consent", "nudge", "pause", "resume", "reopen", "export"}
+	groupCommands = []string{"join", "status", "plan", "pass", "name", "timeout", "leave", "help"}
+	adminCommands = append(slicesClone(groupCommands),
 		"link", "round", "next", "close", "propose", "amend", "consent", "rep", "confirm",
 		"nudge", "skip", "turn", "pause", "resume", "reopen", "settings", "set", "facilitator", "export")
 )

@@ -26,24 +26,26 @@ type target struct {
 
 func (t target) String() string { return strconv.FormatInt(t.chat, 10) }
 
-// targetOf reads the destination of an outbound message.
-func (a *Adapter) targetOf(ctx context.Context, m bot.OutMessage) (target, error) {
+// targetOf reads the destination of an outbound message, at the chat's
+// current id; moved reports that the chat has a new id since.
+func (a *Adapter) targetOf(ctx context.Context, m bot.OutMessage) (t target, moved bool, err error) {
 	if m.User != "" {
 		id, err := parseUser(m.User)
-		return target{chat: id}, err
+		return target{chat: id}, false, err
 	}
 	chat, thread, err := parseChat(m.Chat)
 	if err != nil {
-		return target{}, err
+		return target{}, false, err
 	}
-	return a.moved(ctx, target{chat: chat, thread: thread, group: chat < 0}), nil
+	t = a.moved(ctx, target{chat: chat, thread: thread, group: chat < 0})
+	return t, t.chat != chat, nil
 }
 
 // Deliver sends (or edits) one message: the core's bot.Transport. It keeps
 // to the rate limits, returning *bot.RetryLater when the chat must wait, and
 // wraps bot.ErrUndeliverable when Telegram will never take the message.
 func (a *Adapter) Deliver(ctx context.Context, m bot.OutMessage) (string, error) {
-	t, err := a.targetOf(ctx, m)
+	t, moved, err := a.targetOf(ctx, m)
 	if err != nil {
 		return "", fmt.Errorf("%w: %v", bot.ErrUndeliverable, err)
 	}
@@ -52,15 +54,32 @@ func (a *Adapter) Deliver(ctx context.Context, m bot.OutMessage) (string, error)
 		return "", fmt.Errorf("%w: %v", bot.ErrUndeliverable, err)
 	}
 	if m.EditID != "" {
+		if moved {
+			// An edit of a message left behind in the old group: the
+			// move posted that message anew in the new chat already.
+			return m.EditID, nil
+		}
+		if err := a.editGate(t); err != nil {
+			return "", err
+		}
 		id, err := a.edit(ctx, t, m.EditID, m.Text, keyboard)
 		if !errors.Is(err, errEditGone) {
 			return id, err
 		}
 		// The message is gone (deleted, or too old to edit): post it anew.
 	}
+	parts := splitForSend(m.Text, keyboard)
 	var last string
-	for _, part := range splitForSend(m.Text, keyboard) {
-		id, err := a.send(ctx, t, part.text, part.keyboard, 0)
+	for i, part := range parts {
+		var id string
+		if i == 0 {
+			// The first part may wait in the sender's queue like any message.
+			id, err = a.send(ctx, t, part.text, part.keyboard, 0)
+		} else {
+			// Once a part is out, the rest follow here: retrying the entry
+			// would send the first part again.
+			id, err = a.sendNow(ctx, t, part.text, part.keyboard, 0)
+		}
 		if err != nil {
 			return "", err
 		}
@@ -123,8 +142,11 @@ func (a *Adapter) edit(ctx context.Context, t target, id string, text bot.Rich, 
 	if err != nil {
 		return "", errEditGone
 	}
+	// A long message was sent in parts with its buttons under the last;
+	// that last part is the one edited (it holds the live progress), so it
+	// is cut the same way.
 	pieces := split(text, maxText)
-	html := toHTML(pieces[0]) // an edit cannot add messages; round messages are short
+	html := toHTML(pieces[len(pieces)-1])
 	if a.edits.same(t, id, html, keyboard) {
 		return id, nil
 	}
@@ -149,6 +171,15 @@ func (a *Adapter) edit(ctx context.Context, t target, id string, text bot.Rich, 
 		return "", errEditGone
 	}
 	return "", a.sendError(ctx, t, err)
+}
+
+// editGate holds back an edit that came too soon after the last one in
+// the chat (see editInterval).
+func (a *Adapter) editGate(t target) error {
+	if d := a.limits.editWait(t.chat, t.group); d > 0 {
+		return &bot.RetryLater{After: d}
+	}
+	return nil
 }
 
 // wait takes a place in the rate limits. A wait on the overall rate is

@@ -55,14 +55,32 @@ func (a *Adapter) onMessage(ctx context.Context, id int64, m *models.Message, ed
 		return a.migrate(ctx, m.Chat.ID, m.MigrateToChatID, "service message")
 	case m.MigrateFromChatID != 0:
 		return a.migrate(ctx, m.MigrateFromChatID, m.Chat.ID, "service message")
-	case m.From == nil || m.From.IsBot:
-		return nil
 	case m.Chat.Type != models.ChatTypePrivate && m.Chat.Type != models.ChatTypeGroup && m.Chat.Type != models.ChatTypeSupergroup:
 		return nil // channels are not groups of a process
+	case m.SenderChat != nil && strings.HasPrefix(m.Text, "/"):
+		// A group admin who "remains anonymous" writes as the group: the
+		// bot cannot tell who it is, so it says so rather than stay mute.
+		text := a.core.Renderer().Line(flows.L(flows.MsgAnonymousAdmin), flows.DefaultLanguage)
+		_, err := a.sendNow(ctx, target{chat: m.Chat.ID, thread: topicOf(m), group: true}, text, nil, m.ID)
+		return err
+	case m.From == nil || m.From.IsBot:
+		return nil
+	case m.Text == "" && attachment(m) == "":
+		return nil // a service message: pinned, joined, renamed, …
+	case edited && (strings.HasPrefix(strings.TrimSpace(m.Text), "/") || m.Chat.Type == models.ChatTypePrivate):
+		// An edit is a new version of an answer given as a reply in a
+		// group. An edited command is not run again; an edited private
+		// message is not taken as the answer to whatever is asked next.
+		if m.Chat.Type != models.ChatTypePrivate {
+			return nil
+		}
+		text := a.core.Renderer().Line(flows.L(flows.MsgEditedPrivately), languageOf(m.From.LanguageCode))
+		_, err := a.sendNow(ctx, target{chat: m.Chat.ID}, text, nil, m.ID)
+		return err
 	}
-	thread := 0
-	if m.IsTopicMessage {
-		thread = m.MessageThreadID
+	thread := topicOf(m)
+	if thread != 0 && strings.HasPrefix(m.Text, "/") {
+		a.rememberTopic(ctx, m.Chat.ID, thread)
 	}
 	in := inbound{
 		chat:    target{chat: m.Chat.ID, thread: thread, group: m.Chat.Type != models.ChatTypePrivate},
@@ -99,7 +117,7 @@ func (a *Adapter) onMessage(ctx context.Context, id int64, m *models.Message, ed
 	// the person here: it is pressed again, now in the private chat.
 	if payload, ok := strings.CutPrefix(m.Text, "/start "); ok && in.private {
 		payload = strings.TrimSpace(payload)
-		intent, ok := a.codec.fromStartPayload(payload)
+		intent, ok := a.codec.fromStartPayload(payload, m.From.ID)
 		switch {
 		case ok:
 			u.Text, u.Button, in.intent = "", &intent, &intent
@@ -116,6 +134,14 @@ func (a *Adapter) onMessage(ctx context.Context, id int64, m *models.Message, ed
 		return err
 	}
 	return a.answer(ctx, in, reply)
+}
+
+// topicOf is the forum topic a message is in (0: none, or General).
+func topicOf(m *models.Message) int {
+	if m.IsTopicMessage {
+		return m.MessageThreadID
+	}
+	return 0
 }
 
 // attachment names what a message carries instead of text.
@@ -189,15 +215,57 @@ func (a *Adapter) onMembership(ctx context.Context, id int64, c *models.ChatMemb
 	}
 	was, is := present(c.OldChatMember.Type), present(c.NewChatMember.Type)
 	chat := target{chat: c.Chat.ID, group: true}
+	key := a.updateKey(id)
 	switch {
 	case is && !was:
+		linked := false
+		for _, ch := range a.chatAndTopics(ctx, c.Chat.ID) {
+			ok, err := a.core.RegainChat(ctx, ch, key+":"+string(ch))
+			if err != nil {
+				return err
+			}
+			linked = linked || ok
+		}
+		if linked {
+			return nil // the facilitators are told; the group knows the bot
+		}
 		text := a.core.Renderer().Line(flows.L(flows.MsgBotAdded), languageOf(c.From.LanguageCode))
 		_, err := a.sendNow(ctx, chat, text, nil, 0)
 		return err
 	case was && !is:
-		return a.core.LoseChat(ctx, chatID(c.Chat.ID, 0), a.updateKey(id))
+		for _, ch := range a.chatAndTopics(ctx, c.Chat.ID) {
+			if err := a.core.LoseChat(ctx, ch, key+":"+string(ch)); err != nil {
+				return err
+			}
+		}
 	}
 	return nil
+}
+
+func topicsKey(chat int64) string { return fmt.Sprintf("tg:topics:%d", chat) }
+
+// rememberTopic notes that a forum topic of chat was used for commands: it
+// may be a group of a process, to be told about if the bot leaves the chat.
+func (a *Adapter) rememberTopic(ctx context.Context, chat int64, thread int) {
+	if err := a.store.AddToSet(ctx, topicsKey(chat), strconv.Itoa(thread)); err != nil {
+		a.log.WarnContext(ctx, "remember topic failed", "err", err)
+	}
+}
+
+// chatAndTopics are the core's ids of a Telegram chat: the chat, and each
+// of its topics that commands were sent in.
+func (a *Adapter) chatAndTopics(ctx context.Context, chat int64) []flows.ChatID {
+	out := []flows.ChatID{chatID(chat, 0)}
+	topics, err := a.store.SetMembers(ctx, topicsKey(chat))
+	if err != nil {
+		a.log.WarnContext(ctx, "read topics failed", "err", err)
+	}
+	for _, t := range topics {
+		if n, err := strconv.Atoi(t); err == nil {
+			out = append(out, chatID(chat, n))
+		}
+	}
+	return out
 }
 
 func present(t models.ChatMemberType) bool {
@@ -233,7 +301,10 @@ func (a *Adapter) answer(ctx context.Context, in inbound, r *bot.Reply) error {
 	case privately && errors.Is(err, bot.ErrUndeliverable):
 		return a.openPrivateChat(ctx, in, r.Lang)
 	}
-	_ = a.answerButton(ctx, in.callback, "", false, "")
+	// What was done is stored; only its answer did not get out. The person
+	// pressing a button hears so, and can press again (it is idempotent).
+	text := a.core.Renderer().Line(flows.L(flows.MsgTryAgain), r.Lang).Plain()
+	_ = a.answerButton(ctx, in.callback, text, true, "")
 	return err
 }
 
@@ -272,7 +343,7 @@ func (a *Adapter) sendReply(ctx context.Context, dest target, r *bot.Reply, repl
 func (a *Adapter) openPrivateChat(ctx context.Context, in inbound, lang string) error {
 	link := "https://t.me/" + a.username
 	if in.intent != nil {
-		if p := a.codec.startPayload(*in.intent); p != "" {
+		if p := a.codec.startPayload(*in.intent, in.user); p != "" {
 			link += "?start=" + p
 		}
 	}
@@ -303,19 +374,64 @@ func (a *Adapter) answerButton(ctx context.Context, id, text string, alert bool,
 	return nil
 }
 
-// sendNow sends a direct reply, waiting out the rate limits here rather
-// than queueing: the person is waiting, and a reply is one message.
+// replyWait is how long a direct reply waits for the rate limits in line;
+// a longer wait (a chat Telegram asked to wait, a group's minute used up)
+// is finished in the background, so that the updates after this one, in
+// other chats, are not held up.
+const replyWait = 2 * time.Second
+
+// sendNow sends a direct reply: the person is waiting, so it does not queue
+// behind the outbox. A failure Telegram may get over (a 5xx, the network)
+// is tried again twice.
 func (a *Adapter) sendNow(ctx context.Context, t target, text bot.Rich, kb *models.InlineKeyboardMarkup, replyTo int) (string, error) {
-	for {
+	deadline := time.Now().Add(replyWait)
+	for failures := 0; ; {
 		id, err := a.send(ctx, t, text, kb, replyTo)
 		var later *bot.RetryLater
-		if !errors.As(err, &later) {
-			return id, err
-		}
-		if err := sleep(ctx, max(later.After, 50*time.Millisecond)); err != nil {
+		switch {
+		case err == nil:
+			return id, nil
+		case errors.As(err, &later):
+			if time.Now().Add(later.After).After(deadline) {
+				a.sendLater(t, text, kb, replyTo)
+				return "", nil
+			}
+			if err := sleep(ctx, max(later.After, 50*time.Millisecond)); err != nil {
+				return "", err
+			}
+		case errors.Is(err, bot.ErrUndeliverable), ctx.Err() != nil:
 			return "", err
+		default:
+			if failures++; failures > 2 {
+				return "", err
+			}
+			if err := sleep(ctx, time.Duration(failures)*500*time.Millisecond); err != nil {
+				return "", err
+			}
 		}
 	}
+}
+
+// sendLater finishes a reply in the background once the chat may be
+// written to again.
+func (a *Adapter) sendLater(t target, text bot.Rich, kb *models.InlineKeyboardMarkup, replyTo int) {
+	go func() {
+		ctx, cancel := context.WithTimeout(a.bg, 10*time.Minute)
+		defer cancel()
+		for {
+			_, err := a.send(ctx, t, text, kb, replyTo)
+			var later *bot.RetryLater
+			if !errors.As(err, &later) {
+				if err != nil && ctx.Err() == nil {
+					a.log.WarnContext(ctx, "a delayed reply failed", "err", a.redact(err))
+				}
+				return
+			}
+			if sleep(ctx, max(later.After, 50*time.Millisecond)) != nil {
+				return
+			}
+		}
+	}()
 }
 
 // waitNow waits for a place in the rate limits.

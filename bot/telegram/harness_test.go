@@ -24,6 +24,7 @@ type harness struct {
 	ctx    context.Context
 	fake   *telegramtest.Server
 	store  *store.Bolt
+	dbPath string
 	core   *bot.Bot
 	a      *Adapter
 	sender *bot.Sender
@@ -40,7 +41,7 @@ type harnessOptions struct {
 	Limits Limits
 }
 
-var noLimits = Limits{PerChat: -1, PerGroupMinute: -1, GlobalPerSecond: -1}
+var noLimits = Limits{PerChat: -1, PerGroupMinute: -1, GlobalPerSecond: -1, EditEvery: -1}
 
 func newHarness(t testing.TB, opts harnessOptions) *harness {
 	t.Helper()
@@ -53,7 +54,8 @@ func newHarness(t testing.TB, opts harnessOptions) *harness {
 	}
 	url := h.fake.Start(t)
 	var err error
-	h.store, err = store.OpenBolt(filepath.Join(t.TempDir(), "samen.db"), store.BoltOptions{Now: h.clock})
+	h.dbPath = filepath.Join(t.TempDir(), "samen.db")
+	h.store, err = store.OpenBolt(h.dbPath, store.BoltOptions{Now: h.clock})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -57,10 +57,13 @@ func split(r bot.Rich, max int) []bot.Rich {
 	var parts []bot.Rich
 	var cur bot.Rich
 	curLen := 0
-	flush := func() {
-		if len(cur) > 0 {
-			parts = append(parts, trimRich(cur))
+	add := func(r bot.Rich) {
+		if r = trimRich(r); strings.TrimSpace(r.Plain()) != "" {
+			parts = append(parts, r) // Telegram refuses an empty message
 		}
+	}
+	flush := func() {
+		add(cur)
 		cur, curLen = nil, 0
 	}
 	for _, para := range paragraphs(r) {
@@ -75,11 +78,14 @@ func split(r bot.Rich, max int) []bot.Rich {
 		default:
 			flush()
 			for _, piece := range cutLong(para, max) {
-				parts = append(parts, trimRich(piece))
+				add(piece)
 			}
 		}
 	}
 	flush()
+	if len(parts) == 0 {
+		return []bot.Rich{r}
+	}
 	return parts
 }
 
@@ -179,6 +185,13 @@ func trimRich(r bot.Rich) bot.Rich {
 			break
 		}
 		r = r[:len(r)-1]
+	}
+	for len(r) > 0 {
+		r[0].Text = strings.TrimLeft(r[0].Text, "\n")
+		if r[0].Text != "" {
+			break
+		}
+		r = r[1:]
 	}
 	return r
 }

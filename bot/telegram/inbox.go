@@ -2,6 +2,7 @@ package telegram
 
 import (
 	"context"
+	"crypto/rand"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -17,9 +18,12 @@ import (
 // Every update is stored before Telegram is told it arrived (the next
 // getUpdates offset, or the webhook's 200), and deleted once handled: a
 // crash in between loses nothing, and the raw update — which names its
-// sender — is kept no longer than it takes to handle it. Handled update ids
-// are remembered for a day (as long as Telegram redelivers), so a
-// redelivered update is handled once.
+// sender — is kept no longer than it takes to handle it. It is stored
+// encrypted, with a key derived from the secret (which is never stored): a
+// deleted value can linger in a store's files (bbolt's free pages, Redis's
+// append-only file), and there it must not put a person next to the
+// anonymous answer they sent. Handled update ids are remembered for a day
+// (as long as Telegram redelivers), so a redelivered update is handled once.
 
 const (
 	inboxKey    = "tg:inbox"
@@ -49,7 +53,7 @@ func (a *Adapter) accept(ctx context.Context, id int64, raw []byte) error {
 	} else if !errors.Is(err, flows.ErrNotFound) {
 		return err
 	}
-	if err := a.store.PutTemp(ctx, rawKey(id), raw, keepRaw); err != nil {
+	if err := a.store.PutTemp(ctx, rawKey(id), a.seal(id, raw), keepRaw); err != nil {
 		return fmt.Errorf("store update: %w", err)
 	}
 	if err := a.store.AddToSet(ctx, inboxKey, strconv.FormatInt(id, 10)); err != nil {
@@ -82,7 +86,12 @@ func (a *Adapter) drain(ctx context.Context) error {
 		case err != nil:
 			return fmt.Errorf("read update: %w", err)
 		default:
-			a.handleRaw(ctx, id, raw)
+			if plain, err := a.open(id, raw); err != nil {
+				// Sealed with another secret (it changed): unreadable.
+				a.log.WarnContext(ctx, "stored update unreadable, set aside", "update_id", id)
+			} else {
+				a.handleRaw(ctx, id, plain)
+			}
 		}
 		if err := a.settle(ctx, id); err != nil {
 			return err
@@ -119,4 +128,22 @@ func (a *Adapter) handleRaw(ctx context.Context, id int64, raw []byte) {
 	if err := a.handle(ctx, &upd); err != nil && ctx.Err() == nil {
 		a.log.ErrorContext(ctx, "handling an update failed", "update_id", id, "err", a.redact(err))
 	}
+}
+
+// seal encrypts a raw update; its id is bound in as associated data, so a
+// sealed update cannot pass for another.
+func (a *Adapter) seal(id int64, raw []byte) []byte {
+	nonce := make([]byte, a.sealer.NonceSize(), a.sealer.NonceSize()+len(raw)+a.sealer.Overhead())
+	if _, err := rand.Read(nonce); err != nil {
+		panic(err) // crypto/rand does not fail on supported platforms
+	}
+	return a.sealer.Seal(nonce, nonce, raw, []byte(rawKey(id)))
+}
+
+func (a *Adapter) open(id int64, sealed []byte) ([]byte, error) {
+	n := a.sealer.NonceSize()
+	if len(sealed) < n {
+		return nil, errors.New("sealed update too short")
+	}
+	return a.sealer.Open(nil, sealed[:n], sealed[n:], []byte(rawKey(id)))
 }

@@ -12,13 +12,16 @@ type Limits struct {
 	PerChat         time.Duration // between two sends to one chat
 	PerGroupMinute  int           // sends to one group within a minute
 	GlobalPerSecond int           // sends overall within a second
+	// EditEvery spaces the edits of live progress lines in one chat: the
+	// sender folds the edits in between into the newest.
+	EditEvery time.Duration
 }
 
 // A limit of zero or less is no limit (Limits{-1, -1, -1} sends as fast as
 // it can). DefaultLimits stay just under Telegram's: a send is timed when it leaves
 // here and counted when it arrives there, so a full window on our side must
 // not be a full one on Telegram's.
-var DefaultLimits = Limits{PerChat: time.Second, PerGroupMinute: 19, GlobalPerSecond: 28}
+var DefaultLimits = Limits{PerChat: time.Second, PerGroupMinute: 19, GlobalPerSecond: 28, EditEvery: 5 * time.Second}
 
 // limiter decides when the next send to a chat may go. It also remembers a
 // chat's retry_after from a 429.
@@ -31,13 +34,41 @@ type limiter struct {
 	group   map[int64][]time.Time // sends to each group in the last minute
 	global  []time.Time           // sends in the last second
 	blocked map[int64]time.Time   // a chat Telegram asked to wait, until when
+	edited  map[int64]time.Time   // the last edit in each chat
+}
+
+// Edits of a live progress line are worth less than new messages: a chat
+// gets at most one every Limits.EditEvery, and never the last editHeadroom
+// sends of a group's minute, which stay for messages people need.
+const editHeadroom = 5
+
+// editWait is how long an edit in chat must wait, or 0 (then it is counted).
+func (l *limiter) editWait(chat int64, group bool) time.Duration {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	now := l.now()
+	wait := time.Duration(0)
+	if last, ok := l.edited[chat]; ok && l.limits.EditEvery > 0 {
+		wait = last.Add(l.limits.EditEvery).Sub(now)
+	}
+	if group && l.limits.PerGroupMinute > editHeadroom {
+		sent := keepAfter(l.group[chat], now.Add(-time.Minute))
+		if spare := l.limits.PerGroupMinute - editHeadroom; len(sent) >= spare {
+			wait = max(wait, sent[len(sent)-spare].Add(time.Minute).Sub(now))
+		}
+	}
+	if wait > 0 {
+		return wait
+	}
+	l.edited[chat] = now
+	return 0
 }
 
 func newLimiter(l Limits, now func() time.Time) *limiter {
 	if now == nil {
 		now = time.Now
 	}
-	return &limiter{limits: l, now: now, last: map[int64]time.Time{}, group: map[int64][]time.Time{}, blocked: map[int64]time.Time{}}
+	return &limiter{limits: l, now: now, last: map[int64]time.Time{}, group: map[int64][]time.Time{}, blocked: map[int64]time.Time{}, edited: map[int64]time.Time{}}
 }
 
 // reserve takes a send to chat (a group chat if group) and returns 0, or

@@ -23,6 +23,8 @@ var allowedUpdates = []string{"message", "edited_message", "callback_query", "my
 
 const offsetKey = "tg:offset"
 
+var errUnauthorized = errors.New("unauthorized")
+
 // poll is long polling with our own loop (the library's confirms updates
 // before they are handled and stalls on one it cannot decode): each batch
 // is stored, then confirmed by the next call's offset, then handled.
@@ -50,6 +52,8 @@ func (a *Adapter) poll(ctx context.Context) error {
 		switch {
 		case ctx.Err() != nil:
 			return ctx.Err()
+		case errors.Is(err, errUnauthorized):
+			return fmt.Errorf("Telegram refuses the bot token (401): check SAMEN_TELEGRAM_TOKEN with @BotFather; it may have been revoked")
 		case err != nil:
 			// Telegram unreachable, or the store: what was not stored is
 			// not confirmed, and comes again.
@@ -136,6 +140,9 @@ func (a *Adapter) getUpdates(ctx context.Context, offset int64, timeout time.Dur
 		return nil, fmt.Errorf("getUpdates answered HTTP %d with no JSON", resp.StatusCode)
 	}
 	if !r.OK {
+		if r.ErrorCode == http.StatusUnauthorized {
+			return nil, errUnauthorized
+		}
 		return nil, fmt.Errorf("getUpdates: %d %s", r.ErrorCode, r.Description)
 	}
 	return r.Result, nil

@@ -198,10 +198,13 @@ func Test429StormDelaysButDropsNothing(t *testing.T) {
 	h.fake.Inject("sendMessage", 4, 429, "Too Many Requests: retry after 1", 1)
 	h.fake.Inject("editMessageText", 2, 429, "Too Many Requests: retry after 1", 1)
 	h.say(fay, a, "/round concerns all")
-	// The sender runs as in production; it must get everything out.
+	// The sender and the poller run as in production; the sender must get
+	// everything out. (The poller's long polls also let the fake look at
+	// the store again while nothing else happens.)
 	ctx, cancel := context.WithCancel(h.ctx)
-	done := make(chan error, 1)
+	done := make(chan error, 2)
 	go func() { done <- h.sender.Run(ctx) }()
+	go func() { done <- h.a.poll(ctx) }()
 	h.sender.Wake()
 	h.fake.Wait(t, "both round messages delivered after the storm", func() bool {
 		return h.has(a.ID, "Ronde 1") && h.has(b.ID, "Ronde 1")
@@ -211,6 +214,7 @@ func Test429StormDelaysButDropsNothing(t *testing.T) {
 		return len(ids) == 0
 	})
 	cancel()
+	<-done
 	<-done
 	if h.fake.Count429() < 4 {
 		t.Errorf("only %d 429s: the storm did not happen", h.fake.Count429())

@@ -54,12 +54,15 @@ func TestButtonDataIsSignedAndFits(t *testing.T) {
 		t.Error("a separator inside a field was encoded")
 	}
 	answer := flows.Intent{Do: flows.DoAnswer, Process: "FWFWMP", N: 3, Arg: "anon"}
-	p := c.startPayload(answer)
+	p := c.startPayload(answer, 42)
 	if p == "" || len(p) > maxStartPayload || strings.Trim(p, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-") != "" {
 		t.Fatalf("start payload %q", p)
 	}
-	if got, ok := c.fromStartPayload(p); !ok || got != answer {
+	if got, ok := c.fromStartPayload(p, 42); !ok || got != answer {
 		t.Errorf("start payload round trip: %+v %v", got, ok)
+	}
+	if _, ok := c.fromStartPayload(p, 43); ok {
+		t.Error("a deep link worked for someone it was not made for")
 	}
 }
 

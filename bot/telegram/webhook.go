@@ -58,14 +58,24 @@ func (a *Adapter) WebhookHandler() http.Handler {
 // Work handles stored updates until ctx ends: at start (updates a crash left),
 // and whenever the webhook stored one.
 func (a *Adapter) Work(ctx context.Context) error {
+	retry := time.Duration(0)
 	for {
-		if err := a.drain(ctx); err != nil {
-			return err
+		if err := a.drain(ctx); err != nil && ctx.Err() == nil {
+			// The store: the updates stay in the inbox; try again soon.
+			retry = min(max(2*retry, time.Second), 30*time.Second)
+			a.log.ErrorContext(ctx, "handling stored updates failed", "err", err, "retry_in", retry.String())
+		} else {
+			retry = 0
+		}
+		var again <-chan time.Time
+		if retry > 0 {
+			again = time.After(retry)
 		}
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
 		case <-a.inbox:
+		case <-again:
 		}
 	}
 }
