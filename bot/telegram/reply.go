@@ -1,0 +1,183 @@
+package telegram
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	tgbot "github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
+
+	"github.com/samen-bot/samen/bot"
+	"github.com/samen-bot/samen/flows"
+)
+
+// answer delivers the core's reply to an update, at once (not through the
+// outbox: the person is waiting for it), and answers a button press.
+func (a *Adapter) answer(ctx context.Context, in inbound, r *bot.Reply) error {
+	if r == nil {
+		return a.answerButton(ctx, in.callback, "", false, "")
+	}
+	dest, replyTo := in.chat, in.message
+	privately := r.Private && !in.private
+	if privately {
+		dest, replyTo = target{chat: in.user}, 0
+	}
+	err := a.sendReply(ctx, dest, r, replyTo)
+	switch {
+	case err == nil && privately && in.callback != "":
+		toast := a.core.Renderer().Line(flows.L(flows.MsgSentPrivately), r.Lang).Plain()
+		return a.answerButton(ctx, in.callback, toast, false, "")
+	case err == nil:
+		return a.answerButton(ctx, in.callback, "", false, "")
+	case privately && errors.Is(err, bot.ErrUndeliverable):
+		return a.openPrivateChat(ctx, in, r.Lang)
+	}
+	// What was done is stored; only its answer did not get out. The person
+	// pressing a button hears so, and can press again (it is idempotent).
+	text := a.core.Renderer().Line(flows.L(flows.MsgTryAgain), r.Lang).Plain()
+	_ = a.answerButton(ctx, in.callback, text, true, "")
+	return err
+}
+
+// sendReply sends a reply's text (split if long) and file.
+func (a *Adapter) sendReply(ctx context.Context, dest target, r *bot.Reply, replyTo int) error {
+	keyboard, err := a.keyboard(r.Buttons)
+	if err != nil {
+		return err
+	}
+	for _, part := range splitForSend(r.Text, keyboard) {
+		if _, err := a.sendNow(ctx, dest, part.text, part.keyboard, replyTo); err != nil {
+			return err
+		}
+		replyTo = 0
+	}
+	if f := r.File; f != nil {
+		if err := a.waitNow(ctx, dest); err != nil {
+			return err
+		}
+		_, err := a.api.SendDocument(ctx, &tgbot.SendDocumentParams{
+			ChatID: dest.chat, MessageThreadID: dest.thread,
+			Document: &models.InputFileUpload{Filename: f.Name, Data: bytes.NewReader(f.Data)},
+		})
+		if err != nil {
+			return a.sendError(ctx, dest, err)
+		}
+	}
+	return nil
+}
+
+// openPrivateChat is for someone the bot cannot message privately: they
+// never started it. A button press gets an alert that opens the private
+// chat with the same button in the link; a command in a group gets a
+// reply there with a button to open it. Nothing of the private answer is
+// shown in the group.
+func (a *Adapter) openPrivateChat(ctx context.Context, in inbound, lang string) error {
+	link := "https://t.me/" + a.username
+	if in.intent != nil {
+		if p := a.codec.startPayload(*in.intent, in.user); p != "" {
+			link += "?start=" + p
+		}
+	}
+	if in.callback != "" {
+		text := a.core.Renderer().Line(flows.L(flows.MsgOpenPrivateAlert), lang).Plain()
+		return a.answerButton(ctx, in.callback, text, false, link)
+	}
+	text := a.core.Renderer().Line(flows.L(flows.MsgOpenPrivateChat, "name", in.name), lang)
+	label := a.core.Renderer().Line(flows.L(flows.BtnOpenPrivateChat), lang).Plain()
+	kb := &models.InlineKeyboardMarkup{InlineKeyboard: [][]models.InlineKeyboardButton{{{Text: label, URL: link}}}}
+	_, err := a.sendNow(ctx, in.chat, text, kb, in.message)
+	return err
+}
+
+// answerButton answers a button press (a no-op without one). Telegram
+// shows a spinner until it is answered, so every press is, exactly once.
+func (a *Adapter) answerButton(ctx context.Context, id, text string, alert bool, url string) error {
+	if id == "" {
+		return nil
+	}
+	if len([]rune(text)) > 200 {
+		text = string([]rune(text)[:199]) + "…"
+	}
+	_, err := a.api.AnswerCallbackQuery(ctx, &tgbot.AnswerCallbackQueryParams{CallbackQueryID: id, Text: text, ShowAlert: alert, URL: url})
+	if err != nil {
+		return fmt.Errorf("answer button: %w", a.redact(err))
+	}
+	return nil
+}
+
+// replyWait is how long a direct reply waits for the rate limits in line;
+// a longer wait (a chat Telegram asked to wait, a group's minute used up)
+// is finished in the background, so that the updates after this one, in
+// other chats, are not held up.
+const replyWait = 2 * time.Second
+
+// sendNow sends a direct reply: the person is waiting, so it does not queue
+// behind the outbox. A failure Telegram may get over (a 5xx, the network)
+// is tried again twice.
+func (a *Adapter) sendNow(ctx context.Context, t target, text bot.Rich, kb *models.InlineKeyboardMarkup, replyTo int) (string, error) {
+	deadline := time.Now().Add(replyWait)
+	for failures := 0; ; {
+		id, err := a.send(ctx, t, text, kb, replyTo)
+		var later *bot.RetryLater
+		switch {
+		case err == nil:
+			return id, nil
+		case errors.As(err, &later):
+			if time.Now().Add(later.After).After(deadline) {
+				a.sendLater(t, text, kb, replyTo)
+				return "", nil
+			}
+			if err := sleep(ctx, max(later.After, 50*time.Millisecond)); err != nil {
+				return "", err
+			}
+		case errors.Is(err, bot.ErrUndeliverable), ctx.Err() != nil:
+			return "", err
+		default:
+			if failures++; failures > 2 {
+				return "", err
+			}
+			if err := sleep(ctx, time.Duration(failures)*500*time.Millisecond); err != nil {
+				return "", err
+			}
+		}
+	}
+}
+
+// sendLater finishes a reply in the background once the chat may be
+// written to again.
+func (a *Adapter) sendLater(t target, text bot.Rich, kb *models.InlineKeyboardMarkup, replyTo int) {
+	go func() {
+		ctx, cancel := context.WithTimeout(a.bg, 10*time.Minute)
+		defer cancel()
+		for {
+			_, err := a.send(ctx, t, text, kb, replyTo)
+			var later *bot.RetryLater
+			if !errors.As(err, &later) {
+				if err != nil && ctx.Err() == nil {
+					a.log.WarnContext(ctx, "a delayed reply failed", "err", a.redact(err))
+				}
+				return
+			}
+			if sleep(ctx, max(later.After, 50*time.Millisecond)) != nil {
+				return
+			}
+		}
+	}()
+}
+
+// waitNow waits for a place in the rate limits.
+func (a *Adapter) waitNow(ctx context.Context, t target) error {
+	for {
+		err := a.wait(ctx, t)
+		var later *bot.RetryLater
+		if !errors.As(err, &later) {
+			return err
+		}
+		if err := sleep(ctx, max(later.After, 50*time.Millisecond)); err != nil {
+			return err
+		}
+	}
+}
