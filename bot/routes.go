@@ -98,27 +98,27 @@ func (b *Bot) routes() *Mux {
 		}))
 	}
 
-	m.HandleButton(flows.DoJoin, b.inProcess(func(req *Request) flows.Command {
-		return flows.AcceptRules{Actor: req.Actor, Group: req.Update.Button.Group}
-	}))
-	m.HandleButton(flows.DoAnswer, b.inProcess(func(req *Request) flows.Command {
-		return flows.StartPrivateAnswer{Actor: req.Actor, Round: req.Update.Button.N, Anonymous: req.Update.Button.Arg == "anon"}
-	}))
-	m.HandleButton(flows.DoPass, b.inProcess(func(req *Request) flows.Command {
-		return flows.Pass{Actor: req.Actor, Round: req.Update.Button.N}
-	}))
-	m.HandleButton(flows.DoWithdraw, b.inProcess(func(req *Request) flows.Command {
-		return flows.Withdraw{Actor: req.Actor, Round: req.Update.Button.N}
-	}))
-	m.HandleButton(flows.DoApprove, b.inProcess(func(req *Request) flows.Command {
-		return flows.Approve{Actor: req.Actor, Round: req.Update.Button.N}
-	}))
-	m.HandleButton(flows.DoTemplate, b.inProcess(func(req *Request) flows.Command {
-		return flows.ChooseTemplate{Actor: req.Actor, Name: req.Update.Button.Arg}
-	}))
 	button := func(do string, build func(a flows.Actor, in *flows.Intent) flows.Command) {
 		m.HandleButton(do, b.inProcess(func(req *Request) flows.Command { return build(req.Actor, req.Update.Button) }))
 	}
+	button(flows.DoJoin, func(a flows.Actor, in *flows.Intent) flows.Command {
+		return flows.AcceptRules{Actor: a, Group: in.Group}
+	})
+	button(flows.DoAnswer, func(a flows.Actor, in *flows.Intent) flows.Command {
+		return flows.StartPrivateAnswer{Actor: a, Round: in.N, Anonymous: in.Arg == "anon"}
+	})
+	button(flows.DoPass, func(a flows.Actor, in *flows.Intent) flows.Command {
+		return flows.Pass{Actor: a, Round: in.N}
+	})
+	button(flows.DoWithdraw, func(a flows.Actor, in *flows.Intent) flows.Command {
+		return flows.Withdraw{Actor: a, Round: in.N}
+	})
+	button(flows.DoApprove, func(a flows.Actor, in *flows.Intent) flows.Command {
+		return flows.Approve{Actor: a, Round: in.N}
+	})
+	button(flows.DoTemplate, func(a flows.Actor, in *flows.Intent) flows.Command {
+		return flows.ChooseTemplate{Actor: a, Name: in.Arg}
+	})
 	button(flows.DoVote, func(a flows.Actor, in *flows.Intent) flows.Command {
 		return flows.StartVote{Actor: a, Round: in.N, Choice: in.Arg}
 	})
