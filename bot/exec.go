@@ -73,7 +73,7 @@ func (b *Bot) decideAndStore(ctx context.Context, req *Request, p *flows.Process
 	}
 	res := result{Reply: d.Reply, Await: d.Await, Done: d.Done}
 	if !d.Changes() {
-		b.effects(ctx, req, res)
+		b.effects(ctx, req, p, res)
 		return d.Reply, nil
 	}
 	commit, err := b.commit(p, d, key, expected, env, res)
@@ -89,11 +89,11 @@ func (b *Bot) decideAndStore(ctx context.Context, req *Request, p *flows.Process
 		if err := json.Unmarshal(stored.Result, &original); err != nil {
 			return nil, fmt.Errorf("decode replayed result of %s: %w", p.ID, err)
 		}
-		b.effects(ctx, req, original)
+		b.effects(ctx, req, p, original)
 		return original.Reply, nil
 	}
 	b.index(ctx, p, d.Events)
-	b.effects(ctx, req, res)
+	b.effects(ctx, req, p, res)
 	if len(commit.Outbox) > 0 {
 		b.outboxed(p.ID)
 	}
@@ -148,10 +148,11 @@ func keyExpiry(now time.Time) time.Time {
 }
 
 // effects applies what a decision asks of the bot besides storing it.
-func (b *Bot) effects(ctx context.Context, req *Request, res result) {
+func (b *Bot) effects(ctx context.Context, req *Request, p *flows.Process, res result) {
 	u := req.Update.User
 	switch {
 	case res.Await != nil:
+		req.form = p.FormFor(*res.Await)
 		raw, _ := json.Marshal(res.Await)
 		if err := b.store.PutTemp(ctx, awaitKey(u), raw, awaitTTL); err != nil {
 			b.log.ErrorContext(ctx, "store pending answer failed", "process", res.Await.Process, "err", err)

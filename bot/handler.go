@@ -27,6 +27,8 @@ type Request struct {
 
 	// file is a document a handler attaches to its reply.
 	file *File
+	// form is what the reply asks the person to write, as one form.
+	form *flows.Form
 }
 
 // A Handler handles a request and returns the reply to give the actor (nil
@@ -61,6 +63,7 @@ func Chain(h Handler, mws ...Middleware) Handler {
 type Mux struct {
 	commands map[string]Handler
 	buttons  map[string]Handler
+	form     Handler
 	text     Handler
 }
 
@@ -86,12 +89,18 @@ func (m *Mux) HandleButton(do string, h Handler) {
 	m.buttons[do] = h
 }
 
+// HandleForm registers the handler for forms: the texts a button asked
+// for, submitted together with it.
+func (m *Mux) HandleForm(h Handler) { m.form = h }
+
 // HandleText registers the handler for messages that are not commands.
 func (m *Mux) HandleText(h Handler) { m.text = h }
 
 // Serve dispatches req. An unknown command or button is a user error.
 func (m *Mux) Serve(ctx context.Context, req *Request) (*flows.Message, error) {
 	switch {
+	case req.Update.Button != nil && req.Update.Fields != nil && m.form != nil:
+		return m.form.Serve(ctx, req)
 	case req.Update.Button != nil:
 		h, ok := m.buttons[req.Update.Button.Do]
 		if !ok {

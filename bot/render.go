@@ -164,3 +164,19 @@ func merge(r Rich) Rich {
 	}
 	return out
 }
+
+// Form renders a form (nil for none).
+func (r *Renderer) Form(f *flows.Form, lang string) *Form {
+	if f == nil {
+		return nil
+	}
+	out := &Form{Title: r.Line(f.Title, lang).Plain()}
+	for _, field := range f.Fields {
+		hint := ""
+		if field.Hint.Key != "" {
+			hint = r.Line(field.Hint, lang).Plain()
+		}
+		out.Fields = append(out.Fields, FormField{Label: r.Line(field.Label, lang).Plain(), Hint: hint, Long: field.Long, MaxRunes: field.MaxRunes})
+	}
+	return out
+}

@@ -65,6 +65,24 @@ type Reply struct {
 	// Lang is the catalog locale the reply is written in, for anything an
 	// adapter adds to it.
 	Lang string
+	// Form, when set, is what the reply asks the person to write, as one
+	// form: a platform with forms shows it instead of the reply and gives
+	// the texts back in Update.Fields with the same Button. Without forms,
+	// the reply's text asks for them one by one in the private chat.
+	Form *Form
+}
+
+// Form is a rendered flows.Form.
+type Form struct {
+	Title  string
+	Fields []FormField
+}
+
+// FormField is one text a form asks for: a short label, a longer hint.
+type FormField struct {
+	Label, Hint string
+	Long        bool
+	MaxRunes    int // 0: the platform's limit
 }
 
 // File is a document for an adapter to send as an attachment.

@@ -167,6 +167,7 @@ func (b *Bot) routes() *Mux {
 	button(flows.DoIntake, func(a flows.Actor, in *flows.Intent) flows.Command {
 		return flows.StartIntake{Actor: a, Round: in.N}
 	})
+	m.HandleForm(HandlerFunc(b.form))
 	m.HandleText(HandlerFunc(b.text))
 	return m
 }
@@ -223,6 +224,38 @@ func (b *Bot) text(ctx context.Context, req *Request) (*flows.Message, error) {
 		return b.run(ctx, req, req.Process, flows.NoteReply{Actor: req.Actor})
 	}
 	return nil, nil
+}
+
+// form takes the texts of a submitted form as the private texts its button
+// waited for, one after the other, as if typed in the private chat: each
+// is checked by the engine as typed text is, and the first refusal stops
+// the rest. A form whose button is no longer what the bot waits for (the
+// person pressed another since) is refused whole.
+func (b *Bot) form(ctx context.Context, req *Request) (*flows.Message, error) {
+	u := req.Update
+	var reply *flows.Message
+	for i, text := range u.Fields {
+		a, err := b.awaiting(ctx, u.User)
+		switch {
+		case errors.Is(err, flows.ErrNotFound) && i > 0:
+			return reply, nil // the form asked for more than the engine needed
+		case errors.Is(err, flows.ErrNotFound), err == nil && a.Process != u.Button.Process:
+			return nil, flows.Refuse(flows.ErrFormExpired)
+		case err != nil:
+			return nil, err
+		}
+		step := *req
+		step.Update = &Update{
+			Key:  fmt.Sprintf("%s/field/%d", u.Key, i),
+			Chat: flows.Chat{ID: flows.ChatID(u.User), Private: true},
+			User: u.User, Name: u.Name, Text: text, BotName: u.BotName,
+		}
+		step.Actor = step.Update.actor()
+		if reply, err = b.run(ctx, &step, a.Process, flows.PrivateText{Actor: step.Actor, Await: *a, Text: text}); err != nil {
+			return nil, err
+		}
+	}
+	return reply, nil
 }
 
 // proposalNumber reads "/consent 2" or "/amend 2 text": the proposal's

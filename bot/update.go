@@ -32,6 +32,10 @@ type Update struct {
 	// Button is a pressed button's intent, already decoded and verified by
 	// the adapter.
 	Button *flows.Intent
+	// Fields are the texts of a submitted form (Reply.Form), in order,
+	// given with the Button that asked for them. Each is taken as the
+	// private text the button waited for.
+	Fields []string
 	// Edited marks an edit of an earlier message.
 	Edited bool
 	// Attachment names non-text content ("photo", "voice", "sticker", …).

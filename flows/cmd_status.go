@@ -34,7 +34,7 @@ func (p *Process) statusLines(env Env) []Line {
 				joint++
 			}
 		}
-		lines = append(lines, L(MsgStatusGroup, "group", g.Name, "members", len(members)))
+		lines = append(lines, L(MsgStatusGroup, "group", g.Name, "platform", g.Platform(), "members", len(members)))
 	}
 	if p.Joint != "" {
 		lines = append(lines, L(MsgStatusJoint, "members", joint))

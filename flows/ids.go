@@ -34,3 +34,8 @@ type Actor struct {
 	Name string
 	Chat Chat
 }
+
+// Platform names the platform the group's chat is on, as a catalog key.
+func (g *Group) Platform() MsgKey {
+	return MsgKey("platform." + Platform(string(g.Chat)))
+}

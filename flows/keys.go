@@ -608,3 +608,63 @@ const (
 	CmdSet         MsgKey = "cmd.set"
 	CmdFacilitator MsgKey = "cmd.facilitator"
 )
+
+// Forms: pending input asked for at once (Discord's modals). Labels fit in
+// 45 characters, hints in 100.
+const (
+	FormAnswerTitle         MsgKey = "form.answer_title"
+	FormAnswerLabel         MsgKey = "form.answer_label"
+	FormAnonymousLabel      MsgKey = "form.anonymous_label"
+	FormConcernTitle        MsgKey = "form.concern_title"
+	FormConcernLabel        MsgKey = "form.concern_label"
+	FormConcernHint         MsgKey = "form.concern_hint"
+	FormQuestionTitle       MsgKey = "form.question_title"
+	FormQuestionLabel       MsgKey = "form.question_label"
+	FormObjectionTitle      MsgKey = "form.objection_title"
+	FormObjectionPart       MsgKey = "form.objection_part"
+	FormObjectionPartHint   MsgKey = "form.objection_part_hint"
+	FormObjectionHarm       MsgKey = "form.objection_harm"
+	FormObjectionHarmHint   MsgKey = "form.objection_harm_hint"
+	FormObjectionNeed       MsgKey = "form.objection_need"
+	FormObjectionNeedHint   MsgKey = "form.objection_need_hint"
+	FormObjectionNotice     MsgKey = "form.objection_notice"
+	FormObjectionNoticeHint MsgKey = "form.objection_notice_hint"
+	FormRepObjectionTitle   MsgKey = "form.rep_objection_title"
+	FormReasonTitle         MsgKey = "form.reason_title"
+	FormReasonLabel         MsgKey = "form.reason_label"
+	FormHideTitle           MsgKey = "form.hide_title"
+	FormHideLabel           MsgKey = "form.hide_label"
+	FormHideHint            MsgKey = "form.hide_hint"
+	FormSynthesisTitle      MsgKey = "form.synthesis_title"
+	FormSynthesisLabel      MsgKey = "form.synthesis_label"
+
+	ErrFormExpired    MsgKey = "err.form_expired"
+	MsgFormUnreadable MsgKey = "form_unreadable"
+)
+
+// Options of commands in menus that take them (Discord's slash commands):
+// descriptions of at most 100 characters.
+const (
+	OptTitle    MsgKey = "opt.title"
+	OptCode     MsgKey = "opt.code"
+	OptGroup    MsgKey = "opt.group"
+	OptName     MsgKey = "opt.name"
+	OptLanguage MsgKey = "opt.language"
+	OptSetting  MsgKey = "opt.setting"
+	OptValue    MsgKey = "opt.value"
+	OptKind     MsgKey = "opt.kind"
+	OptScope    MsgKey = "opt.scope"
+	OptPrompt   MsgKey = "opt.prompt"
+	OptRound    MsgKey = "opt.round"
+	OptText     MsgKey = "opt.text"
+	OptProposal MsgKey = "opt.proposal"
+	OptPerson   MsgKey = "opt.person"
+	OptWho      MsgKey = "opt.who"
+)
+
+// Platforms, as /status and the record name them.
+const (
+	PlatformTelegram  MsgKey = "platform.tg"
+	PlatformDiscord   MsgKey = "platform.dc"
+	PlatformSimulated MsgKey = "platform.sim"
+)

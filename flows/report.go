@@ -42,7 +42,7 @@ func Report(p *Process, events []Event, env Env) []Line {
 				reps = append(reps, m.Name)
 			}
 		}
-		add(L(MsgRecordGroup, "group", g.Name, "members", len(p.MembersOf(g.ID)), "reps", orDash(strings.Join(reps, ", "))))
+		add(L(MsgRecordGroup, "group", g.Name, "platform", g.Platform(), "members", len(p.MembersOf(g.ID)), "reps", orDash(strings.Join(reps, ", "))))
 	}
 	var facilitators []string
 	for _, f := range p.FacilitatorIDs() {
