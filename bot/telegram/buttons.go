@@ -1,14 +1,12 @@
 package telegram
 
 import (
-	"crypto/hmac"
-	"crypto/sha256"
 	"encoding/base64"
 	"errors"
 	"fmt"
 	"strconv"
-	"strings"
 
+	"github.com/samen-bot/samen/bot"
 	"github.com/samen-bot/samen/flows"
 )
 
@@ -18,53 +16,26 @@ const (
 	maxStartPayload = 64 // characters of A-Z a-z 0-9 _ -
 )
 
-// sigBytes is how much of the HMAC a button carries: 64 bits, enough that
-// guessing a valid one is hopeless, short enough to leave room for the intent.
-const sigBytes = 8
-
-// buttonCodec writes a button's intent into callback data and reads it back,
-// refusing data it did not sign: a client cannot forge or alter a button.
+// buttonCodec writes a button's intent into callback data, signed
+// (bot.ButtonCodec), within Telegram's 64 bytes.
 type buttonCodec struct{ key []byte }
 
 var errButtonTooLong = errors.New("button data longer than Telegram allows")
 
-// encode is "do|process|n|group|arg~sig".
+func (c buttonCodec) signed() bot.ButtonCodec { return bot.ButtonCodec{Key: c.key} }
+
 func (c buttonCodec) encode(in flows.Intent) (string, error) {
-	fields := []string{in.Do, in.Process, strconv.Itoa(in.N), string(in.Group), in.Arg}
-	for _, f := range fields {
-		if strings.ContainsAny(f, "|~") {
-			return "", fmt.Errorf("button field %q contains a separator", f)
-		}
+	data, err := c.signed().Encode(in)
+	if err != nil {
+		return "", err
 	}
-	body := strings.Join(fields, "|")
-	data := body + "~" + c.sign(body)
 	if len(data) > maxCallbackData {
 		return "", fmt.Errorf("%w: %d bytes for %s", errButtonTooLong, len(data), in.Do)
 	}
 	return data, nil
 }
 
-func (c buttonCodec) decode(data string) (flows.Intent, bool) {
-	body, sig, ok := strings.Cut(data, "~")
-	if !ok || !hmac.Equal([]byte(sig), []byte(c.sign(body))) {
-		return flows.Intent{}, false
-	}
-	f := strings.Split(body, "|")
-	if len(f) != 5 {
-		return flows.Intent{}, false
-	}
-	n, err := strconv.Atoi(f[2])
-	if err != nil {
-		return flows.Intent{}, false
-	}
-	return flows.Intent{Do: f[0], Process: f[1], N: n, Group: flows.GroupID(f[3]), Arg: f[4]}, true
-}
-
-func (c buttonCodec) sign(body string) string {
-	m := hmac.New(sha256.New, c.key)
-	m.Write([]byte(body))
-	return base64.RawURLEncoding.EncodeToString(m.Sum(nil)[:sigBytes])
-}
+func (c buttonCodec) decode(data string) (flows.Intent, bool) { return c.signed().Decode(data) }
 
 // startPayload carries a button's intent through a deep link
 // (t.me/<bot>?start=<payload>), for someone who has to open a private chat
@@ -94,7 +65,5 @@ func (c buttonCodec) fromStartPayload(p string, user int64) (flows.Intent, bool)
 
 // forUser is the codec of links meant for one person.
 func (c buttonCodec) forUser(user int64) buttonCodec {
-	m := hmac.New(sha256.New, c.key)
-	m.Write([]byte("deep link for " + strconv.FormatInt(user, 10)))
-	return buttonCodec{key: m.Sum(nil)}
+	return buttonCodec{key: c.signed().ForUser(strconv.FormatInt(user, 10)).Key}
 }
