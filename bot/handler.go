@@ -29,6 +29,7 @@ type Request struct {
 	file *File
 	// form is what the reply asks the person to write, as one form.
 	form *flows.Form
+	asks bool
 }
 
 // A Handler handles a request and returns the reply to give the actor (nil

@@ -70,6 +70,9 @@ type Reply struct {
 	// the texts back in Update.Fields with the same Button. Without forms,
 	// the reply's text asks for them one by one in the private chat.
 	Form *Form
+	// Asks says that the bot now waits for the person's next private text
+	// (with or without a Form).
+	Asks bool
 }
 
 // Form is a rendered flows.Form.

@@ -18,7 +18,7 @@ func TestFormTextsFitDiscordsLimits(t *testing.T) {
 		limits[k] = 45
 	}
 	for _, k := range []MsgKey{FormConcernHint, FormHideHint, OptTitle, OptCode, OptGroup, OptName, OptLanguage, OptSetting,
-		OptValue, OptKind, OptScope, OptPrompt, OptRound, OptText, OptProposal, OptPerson, OptWho} {
+		OptValue, OptKind, OptScope, OptPrompt, OptRound, OptText, OptProposal, OptPerson, OptWho, OptReason} {
 		limits[k] = 100
 	}
 	// Titles with a round number: room for three digits.

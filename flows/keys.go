@@ -639,6 +639,7 @@ const (
 	FormSynthesisLabel      MsgKey = "form.synthesis_label"
 
 	ErrFormExpired    MsgKey = "err.form_expired"
+	MsgDone           MsgKey = "done"
 	MsgFormUnreadable MsgKey = "form_unreadable"
 )
 
@@ -660,6 +661,7 @@ const (
 	OptProposal MsgKey = "opt.proposal"
 	OptPerson   MsgKey = "opt.person"
 	OptWho      MsgKey = "opt.who"
+	OptReason   MsgKey = "opt.reason"
 )
 
 // Platforms, as /status and the record name them.

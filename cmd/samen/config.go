@@ -21,6 +21,7 @@ type Config struct {
 	Log       LogConfig       `toml:"log"`
 	Templates TemplatesConfig `toml:"templates"`
 	Telegram  TelegramConfig  `toml:"telegram"`
+	Discord   DiscordConfig   `toml:"discord"`
 }
 
 // TelegramConfig connects the bot to Telegram. The token and the webhook
@@ -102,6 +103,9 @@ func loadConfig(path string, explicit bool, getenv func(string) string) (Config,
 	if v := getenv("SAMEN_DATA_DIR"); v != "" {
 		cfg.Store.DataDir = v
 	}
+	if err := cfg.Discord.fromEnv(getenv); err != nil {
+		return cfg, err
+	}
 	if err := cfg.Telegram.fromEnv(getenv); err != nil {
 		return cfg, err
 	}
@@ -120,6 +124,7 @@ func (c Config) validate() error {
 		errs = append(errs, err)
 	}
 	errs = append(errs, c.Telegram.validate()...)
+	errs = append(errs, c.Discord.validate()...)
 	if c.Log.Format != "text" && c.Log.Format != "json" {
 		errs = append(errs, fmt.Errorf("log.format is %q: use text or json", c.Log.Format))
 	}

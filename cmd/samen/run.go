@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/samen-bot/samen/bot"
+	"github.com/samen-bot/samen/bot/discord"
 	"github.com/samen-bot/samen/bot/telegram"
 	"github.com/samen-bot/samen/flows"
 	"github.com/samen-bot/samen/store"
@@ -44,10 +45,11 @@ func runCommand(ctx context.Context, args []string, stdout, stderr io.Writer, ge
 		return exitFailed
 	}
 	a.log.Info("indexes checked", "processes", n)
-	if !a.cfg.Telegram.Enabled() {
+	if !a.cfg.Telegram.Enabled() && !a.cfg.Discord.Enabled() {
 		fmt.Fprint(stderr, `samen: no chat platform is configured, so there is nothing to connect to.
 The store and configuration are fine. To connect to Telegram, set
-SAMEN_TELEGRAM_TOKEN to your bot's token from @BotFather (the README says how).
+SAMEN_TELEGRAM_TOKEN to your bot's token from @BotFather; for Discord, set
+SAMEN_DISCORD_TOKEN (the README says how, for both).
 Or run a whole process in the terminal:
 
   go run ./cmd/samen simulate bot/simulate/testdata/opvang-dorpsstraat.txt
@@ -61,29 +63,57 @@ Or run a whole process in the terminal:
 	return exitOK
 }
 
+// platform is a connected chat platform: it receives updates until ctx
+// ends and delivers the outbox's messages for its chats.
+type platform interface {
+	bot.Transport
+	Run(ctx context.Context) error
+}
+
 // serve runs the configured platforms, the sender and the timers until ctx
 // ends or one of them fails.
 func (a *app) serve(ctx context.Context) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	tg, err := telegram.New(ctx, telegram.Config{
-		Token: a.cfg.Telegram.Token, APIURL: a.cfg.Telegram.APIURL, Mode: a.cfg.Telegram.Mode,
-		WebhookListen: a.cfg.Telegram.WebhookListen, WebhookURL: a.cfg.Telegram.WebhookURL,
-		WebhookSecret: a.cfg.Telegram.WebhookSecret, Logger: a.log,
-	}, a.bot, a.store)
-	if err != nil {
-		return err
+	platforms := map[string]platform{}
+	if a.cfg.Telegram.Enabled() {
+		tg, err := telegram.New(ctx, telegram.Config{
+			Token: a.cfg.Telegram.Token, APIURL: a.cfg.Telegram.APIURL, Mode: a.cfg.Telegram.Mode,
+			WebhookListen: a.cfg.Telegram.WebhookListen, WebhookURL: a.cfg.Telegram.WebhookURL,
+			WebhookSecret: a.cfg.Telegram.WebhookSecret, Logger: a.log,
+		}, a.bot, a.store)
+		if err != nil {
+			return err
+		}
+		platforms[telegram.Platform] = tg
+		a.log.Info("connected to Telegram", "bot", tg.Username(), "mode", cmp.Or(a.cfg.Telegram.Mode, "poll"))
 	}
-	sender := bot.NewSender(a.store, a.bot.Renderer(), map[string]bot.Transport{telegram.Platform: tg}, a.log)
+	if a.cfg.Discord.Enabled() {
+		dc, err := discord.New(ctx, discord.Config{
+			Token: a.cfg.Discord.Token, ApplicationID: a.cfg.Discord.ApplicationID, GuildIDs: a.cfg.Discord.GuildIDs,
+			APIURL: a.cfg.Discord.APIURL, RoundThreads: a.cfg.Discord.RoundThreads, Logger: a.log,
+		}, a.bot, a.store)
+		if err != nil {
+			return err
+		}
+		platforms[discord.Platform] = dc
+		a.log.Info("connected to Discord", "bot_user", dc.BotID())
+	}
+	transports := map[string]bot.Transport{}
+	for name, p := range platforms {
+		transports[name] = p
+	}
+	sender := bot.NewSender(a.store, a.bot.Renderer(), transports, a.log)
 	a.wake.Store(sender)
-	a.log.Info("connected to Telegram", "bot", tg.Username(), "mode", cmp.Or(a.cfg.Telegram.Mode, "poll"))
-	errs := make(chan error, 3)
-	go func() { errs <- tg.Run(ctx) }()
+	errs := make(chan error, len(platforms)+2)
+	for _, p := range platforms {
+		go func() { errs <- p.Run(ctx) }()
+	}
 	go func() { errs <- sender.Run(ctx) }()
 	go func() { errs <- a.bot.RunTimers(ctx, time.Second) }()
-	err = <-errs
+	err := <-errs
 	cancel()
-	for range 2 {
+	for range len(platforms) + 1 {
 		<-errs
 	}
 	return err

@@ -1,0 +1,308 @@
+package discord
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/samen-bot/samen/bot"
+)
+
+// Discord's error codes the adapter acts on.
+const (
+	codeUnknownChannel   = 10003
+	codeUnknownMessage   = 10008
+	codeMissingAccess    = 50001
+	codeCannotDMUser     = 50007
+	codeMissingPermision = 50013
+)
+
+// replyWait is how long a direct reply (to a direct message or a reply)
+// waits for a rate limit before it is finished in the background.
+const replyWait = 2 * time.Second
+
+// Deliver sends (or edits) one message from the outbox: the core's
+// bot.Transport. A route whose rate limit is used up is not waited for
+// here (that would hold up every other chat): it returns *bot.RetryLater,
+// as it does for a 429. It wraps bot.ErrUndeliverable when Discord will
+// never take the message (the channel is gone, or closed to the bot).
+func (a *Adapter) Deliver(ctx context.Context, m bot.OutMessage) (string, error) {
+	channel, err := a.destination(ctx, m)
+	if err != nil {
+		return "", err
+	}
+	buttons, err := a.components(m.Buttons)
+	if err != nil && !errors.Is(err, errTooManyButtons) {
+		return "", fmt.Errorf("%w: %v", bot.ErrUndeliverable, err)
+	}
+	content := parts(m.Text)
+	if m.EditID != "" {
+		if wait := a.bucketWait(discordgo.EndpointChannelMessage(channel, "")); wait > 0 {
+			return "", &bot.RetryLater{After: wait}
+		}
+		last := content[len(content)-1]
+		edit := discordgo.NewMessageEdit(channel, m.EditID).SetContent(last)
+		edit.Components, edit.AllowedMentions = &buttons, noMentions()
+		_, err := a.rest.ChannelMessageEditComplex(edit, discordgo.WithContext(ctx))
+		if err == nil {
+			return m.EditID, nil
+		}
+		if !hasCode(err, codeUnknownMessage) {
+			return "", sendError(err)
+		}
+		// The message is gone: post it anew.
+	}
+	if wait := a.bucketWait(discordgo.EndpointChannelMessages(channel)); wait > 0 {
+		return "", &bot.RetryLater{After: wait}
+	}
+	var last string
+	for i, text := range content {
+		var send *discordgo.MessageSend
+		send = &discordgo.MessageSend{Content: text, AllowedMentions: noMentions()}
+		if i == len(content)-1 {
+			send.Components = buttons
+		}
+		if i == 0 {
+			// The first part may wait in the sender's queue like any message.
+			msg, err := a.rest.ChannelMessageSendComplex(channel, send, discordgo.WithContext(ctx))
+			if err != nil {
+				return "", sendError(err)
+			}
+			last = msg.ID
+			continue
+		}
+		// Once a part is out, the rest follow here: retrying the entry
+		// would send the first part again.
+		id, err := a.sendPatiently(ctx, channel, send)
+		if err != nil {
+			return last, err
+		}
+		last = id
+	}
+	if a.cfg.RoundThreads && m.EditID == "" && strings.HasPrefix(m.Ref, "round/") && m.Chat != "" {
+		a.openThread(ctx, channel, last, content[0])
+	}
+	return last, nil
+}
+
+// destination is the channel an outbound message goes to.
+func (a *Adapter) destination(ctx context.Context, m bot.OutMessage) (string, error) {
+	if m.User != "" {
+		user, err := parseID(m.User)
+		if err != nil {
+			return "", fmt.Errorf("%w: %v", bot.ErrUndeliverable, err)
+		}
+		channel, err := a.dmChannel(ctx, user)
+		if err != nil {
+			return "", sendError(err)
+		}
+		return channel, nil
+	}
+	channel, err := parseID(m.Chat)
+	if err != nil {
+		return "", fmt.Errorf("%w: %v", bot.ErrUndeliverable, err)
+	}
+	return channel, nil
+}
+
+// dmChannel is the direct message channel with a person, opened once.
+func (a *Adapter) dmChannel(ctx context.Context, user string) (string, error) {
+	if v, ok := a.dms.Load(user); ok {
+		return v.(string), nil
+	}
+	if id, err := a.store.Index(ctx, dmKey(user)); err == nil {
+		a.dms.Store(user, id)
+		return id, nil
+	}
+	ch, err := a.rest.UserChannelCreate(user, discordgo.WithContext(ctx))
+	if err != nil {
+		return "", err
+	}
+	a.dms.Store(user, ch.ID)
+	if err := a.store.SetIndex(ctx, dmKey(user), ch.ID); err != nil {
+		a.log.WarnContext(ctx, "remember a direct message channel failed", "err", err)
+	}
+	return ch.ID, nil
+}
+
+// sendReply sends a reply (split if long, buttons and file with the last
+// part) in a channel, waiting a little for a rate limit.
+func (a *Adapter) sendReply(ctx context.Context, channel string, r *bot.Reply) (string, error) {
+	buttons, err := a.components(r.Buttons)
+	if err != nil && !errors.Is(err, errTooManyButtons) {
+		return "", err
+	}
+	content := parts(r.Text)
+	var last string
+	for i, text := range content {
+		send := &discordgo.MessageSend{Content: text, AllowedMentions: noMentions()}
+		if i == len(content)-1 {
+			send.Components = buttons
+			send.Files = files(r.File)
+		}
+		if last, err = a.sendPatiently(ctx, channel, send); err != nil {
+			return "", err
+		}
+	}
+	return last, nil
+}
+
+// sendPatiently sends one message, waiting for the rate limit when Discord
+// asks to (briefly, then in the background) and trying a failure on
+// Discord's side twice more.
+func (a *Adapter) sendPatiently(ctx context.Context, channel string, send *discordgo.MessageSend) (string, error) {
+	deadline := time.Now().Add(replyWait)
+	for failures := 0; ; {
+		msg, err := a.rest.ChannelMessageSendComplex(channel, send, discordgo.WithContext(ctx))
+		if err == nil {
+			return msg.ID, nil
+		}
+		err = sendError(err)
+		var later *bot.RetryLater
+		switch {
+		case errors.As(err, &later):
+			if time.Now().Add(later.After).After(deadline) {
+				a.sendLater(channel, send, later.After)
+				return "", nil
+			}
+			if err := sleep(ctx, later.After); err != nil {
+				return "", err
+			}
+		case errors.Is(err, bot.ErrUndeliverable), ctx.Err() != nil:
+			return "", err
+		default:
+			if failures++; failures > 2 {
+				return "", err
+			}
+			if err := sleep(ctx, time.Duration(failures)*500*time.Millisecond); err != nil {
+				return "", err
+			}
+		}
+	}
+}
+
+// sendLater finishes a message in the background once the route may be
+// used again.
+func (a *Adapter) sendLater(channel string, send *discordgo.MessageSend, after time.Duration) {
+	go func() {
+		ctx, cancel := context.WithTimeout(a.bg, 10*time.Minute)
+		defer cancel()
+		for {
+			if sleep(ctx, after) != nil {
+				return
+			}
+			_, err := a.rest.ChannelMessageSendComplex(channel, send, discordgo.WithContext(ctx))
+			var later *bot.RetryLater
+			if !errors.As(sendError(err), &later) {
+				if err != nil && ctx.Err() == nil {
+					a.log.WarnContext(ctx, "a delayed message failed", "err", a.redact(err))
+				}
+				return
+			}
+			after = later.After
+		}
+	}()
+}
+
+// openThread starts a thread on a round's message, named after it.
+func (a *Adapter) openThread(ctx context.Context, channel, message, content string) {
+	name, _, _ := strings.Cut(content, "\n")
+	name = strings.NewReplacer("\\", "", "*", "").Replace(name)
+	if strings.TrimSpace(name) == "" {
+		return
+	}
+	_, err := a.rest.MessageThreadStartComplex(channel, message, &discordgo.ThreadStart{Name: truncate(name, 100), AutoArchiveDuration: 1440}, discordgo.WithContext(ctx))
+	if err != nil {
+		a.log.WarnContext(ctx, "open a thread on a round's message failed", "err", a.redact(err))
+	}
+}
+
+// bucketWait is how long discordgo would wait before using a route (its
+// bucket is used up, or a global limit was hit): the outbox asks again
+// after that instead of blocking in discordgo.
+func (a *Adapter) bucketWait(route string) time.Duration {
+	rl := a.rest.Ratelimiter
+	b := rl.GetBucket(route)
+	b.Lock()
+	defer b.Unlock()
+	return rl.GetWaitTime(b, 1)
+}
+
+// sendError maps a failed send to what the sender does with it.
+func sendError(err error) error {
+	var rl *discordgo.RateLimitError
+	if errors.As(err, &rl) {
+		return &bot.RetryLater{After: max(rl.RetryAfter, 50*time.Millisecond)}
+	}
+	if hasCode(err, codeUnknownChannel, codeMissingAccess, codeCannotDMUser, codeMissingPermision) || isStatus(err, http.StatusForbidden, http.StatusNotFound) {
+		return fmt.Errorf("%w: %v", bot.ErrUndeliverable, err)
+	}
+	return err
+}
+
+func hasCode(err error, codes ...int) bool {
+	var re *discordgo.RESTError
+	if !errors.As(err, &re) || re.Message == nil {
+		return false
+	}
+	for _, c := range codes {
+		if re.Message.Code == c {
+			return true
+		}
+	}
+	return false
+}
+
+func isStatus(err error, statuses ...int) bool {
+	var re *discordgo.RESTError
+	if !errors.As(err, &re) || re.Response == nil {
+		return false
+	}
+	for _, s := range statuses {
+		if re.Response.StatusCode == s {
+			return true
+		}
+	}
+	return false
+}
+
+// sleep waits d or until ctx ends.
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// onChannelDelete and onThreadDelete tell the facilitators of a process
+// that one of its chats is gone.
+func (a *Adapter) onChannelDelete(e *discordgo.ChannelDelete) {
+	a.loseChat(e.Channel)
+}
+
+func (a *Adapter) onThreadDelete(e *discordgo.ThreadDelete) {
+	a.loseChat(e.Channel)
+}
+
+func (a *Adapter) loseChat(ch *discordgo.Channel) {
+	if ch == nil || ch.ID == "" {
+		return
+	}
+	go func() {
+		defer a.recoverPanic("lose chat")
+		if err := a.core.LoseChat(a.bg, chatID(ch.ID), "dc:deleted:"+ch.ID); err != nil {
+			a.log.Warn("tell the facilitators about a deleted channel failed", "err", err)
+		}
+	}()
+}
+
+var _ bot.Transport = (*Adapter)(nil)

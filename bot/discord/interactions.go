@@ -1,0 +1,345 @@
+package discord
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/samen-bot/samen/bot"
+	"github.com/samen-bot/samen/flows"
+)
+
+// interaction is one slash command, button press or form submission being
+// answered.
+type interaction struct {
+	*discordgo.Interaction
+	user *discordgo.User
+	lang string // the person's Discord language, for texts before a process knows them
+}
+
+func (in interaction) private() bool { return in.GuildID == "" }
+
+// chat is where the interaction happened, as the core names it: a
+// channel or thread, or the person's private chat.
+func (in interaction) chat() flows.Chat {
+	if in.private() {
+		return flows.Chat{ID: flows.ChatID(userID(in.user.ID)), Private: true}
+	}
+	return flows.Chat{ID: chatID(in.ChannelID)}
+}
+
+func (in interaction) update() *bot.Update {
+	return &bot.Update{
+		Key:  "dc:i:" + in.ID,
+		Chat: in.chat(),
+		User: userID(in.user.ID),
+		Name: displayName(in.user, in.Member),
+	}
+}
+
+// onInteraction answers an interaction. The gateway's reader is not held
+// up: the work runs on its own goroutine, and is answered within
+// Discord's three seconds (deferred if it takes longer).
+func (a *Adapter) onInteraction(e *discordgo.InteractionCreate) {
+	in := interaction{Interaction: e.Interaction, lang: languageOf(string(e.Locale))}
+	switch {
+	case e.Member != nil && e.Member.User != nil:
+		in.user = e.Member.User
+	case e.User != nil:
+		in.user = e.User
+	default:
+		return
+	}
+	if in.user.Bot {
+		return
+	}
+	go func() {
+		defer func() {
+			if v := recover(); v != nil {
+				a.log.Error("discord interaction handler panicked", "panic", fmt.Sprint(v))
+				a.respondText(in, flows.ErrInternal, true)
+			}
+		}()
+		a.interact(in)
+	}()
+}
+
+// interact turns the interaction into an update for the core. Its data is
+// checked before it is read: discordgo's accessors panic on data of
+// another type, and data it could not decode (a component type it does
+// not know) arrives as nil.
+func (a *Adapter) interact(in interaction) {
+	u := in.update()
+	switch data := in.Data.(type) {
+	case discordgo.ApplicationCommandInteractionData:
+		u.Text, u.Mentions = commandText(data)
+		a.answer(in, kindCommand, u)
+	case discordgo.MessageComponentInteractionData:
+		intent, ok := a.codec.Decode(data.CustomID)
+		if !ok {
+			a.respondText(in, flows.ErrButtonExpired, true)
+			return
+		}
+		u.Button = &intent
+		a.answer(in, kindButton, u)
+	case discordgo.ModalSubmitInteractionData:
+		intent, ok := a.codec.Decode(data.CustomID)
+		fields := formValues(data.Components)
+		if !ok || len(fields) == 0 {
+			a.respondText(in, flows.MsgFormUnreadable, true)
+			return
+		}
+		u.Button, u.Fields = &intent, fields
+		a.answer(in, kindForm, u)
+	default:
+		if in.Type == discordgo.InteractionMessageComponent || in.Type == discordgo.InteractionModalSubmit {
+			a.respondText(in, flows.MsgFormUnreadable, true)
+		}
+	}
+}
+
+// formValues reads a submitted form's texts in order.
+func formValues(rows []discordgo.MessageComponent) []string {
+	var out []string
+	for _, c := range rows {
+		row, ok := c.(*discordgo.ActionsRow)
+		if !ok {
+			continue
+		}
+		for _, c := range row.Components {
+			if input, ok := c.(*discordgo.TextInput); ok {
+				out = append(out, input.Value)
+			}
+		}
+	}
+	return out
+}
+
+// kind is what an interaction is, for how it is answered.
+type kind int
+
+const (
+	kindCommand kind = iota
+	kindButton
+	kindForm
+)
+
+type outcome struct {
+	reply *bot.Reply
+	err   error
+}
+
+// answer hands u to the core and answers the interaction with the reply:
+// directly when the core is done within AnswerWithin, else deferred first
+// (Discord then shows "thinking…") and completed when the core is done.
+func (a *Adapter) answer(in interaction, k kind, u *bot.Update) {
+	done := make(chan outcome, 1)
+	go func() {
+		defer func() {
+			if v := recover(); v != nil {
+				a.log.Error("discord update handling panicked", "panic", fmt.Sprint(v))
+				done <- outcome{err: fmt.Errorf("panic: %v", v)}
+			}
+		}()
+		reply, err := a.core.Handle(a.bg, u)
+		done <- outcome{reply, err}
+	}()
+	if a.cfg.AnswerWithin > 0 {
+		timer := time.NewTimer(a.cfg.AnswerWithin)
+		select {
+		case o := <-done:
+			timer.Stop()
+			a.respondNow(in, k, o)
+			return
+		case <-timer.C:
+		}
+	}
+	deferred := a.deferResponse(in, k)
+	a.respondLate(in, k, <-done, deferred)
+}
+
+// respondNow gives the reply as the interaction's first answer.
+func (a *Adapter) respondNow(in interaction, k kind, o outcome) {
+	r, err := o.reply, o.err
+	switch {
+	case err != nil:
+		a.respondText(in, flows.ErrInternal, true)
+		return
+	case r == nil && k == kindButton:
+		a.respond(in, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseDeferredMessageUpdate})
+		return
+	case r == nil:
+		a.respondText(in, flows.MsgDone, true)
+		return
+	case r.Form != nil && k == kindButton:
+		intent := in.Data.(discordgo.MessageComponentInteractionData).CustomID
+		a.respond(in, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseModal, Data: modal(intent, r.Form)})
+		return
+	case r.Asks && r.Form == nil && !in.private():
+		// The bot waits for text in the private chat (an intake's
+		// questions): the question goes there.
+		a.continuePrivately(in, r)
+		return
+	}
+	content := parts(r.Text)
+	buttons, err := a.components(r.Buttons)
+	if err != nil {
+		a.log.Error("render buttons failed", "err", err)
+	}
+	data := &discordgo.InteractionResponseData{
+		Content: content[0], AllowedMentions: noMentions(), Flags: a.flags(in, r),
+	}
+	if len(content) == 1 {
+		data.Components = buttons
+		data.Files = files(r.File)
+	}
+	if !a.respond(in, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseChannelMessageWithSource, Data: data}) {
+		return
+	}
+	a.followUp(in, r, content[1:], buttons)
+}
+
+// deferResponse acknowledges an interaction whose work takes longer. It
+// reports whether Discord took the acknowledgement.
+func (a *Adapter) deferResponse(in interaction, k kind) bool {
+	resp := &discordgo.InteractionResponse{Type: discordgo.InteractionResponseDeferredChannelMessageWithSource}
+	switch k {
+	case kindButton:
+		resp.Type = discordgo.InteractionResponseDeferredMessageUpdate
+	case kindForm:
+		resp.Data = &discordgo.InteractionResponseData{Flags: discordgo.MessageFlagsEphemeral}
+	}
+	return a.respond(in, resp)
+}
+
+// respondLate completes a deferred interaction with the reply.
+func (a *Adapter) respondLate(in interaction, k kind, o outcome, deferred bool) {
+	if !deferred {
+		// Too late even to defer: what was done is stored; tell the person
+		// privately, since the interaction can no longer be answered.
+		if o.reply != nil && o.err == nil {
+			a.continuePrivately(in, o.reply)
+		}
+		return
+	}
+	r := o.reply
+	if o.err != nil {
+		r = a.textReply(flows.ErrInternal, in.lang, true)
+	}
+	if r == nil {
+		if k == kindCommand {
+			r = a.textReply(flows.MsgDone, in.lang, true)
+		} else {
+			return
+		}
+	}
+	if r.Form != nil || (r.Asks && !in.private()) {
+		// A form can only be the first answer: ask in the private chat.
+		a.continuePrivately(in, r)
+		if k == kindCommand || k == kindForm {
+			_ = a.gateway.InteractionResponseDelete(in.Interaction)
+		}
+		return
+	}
+	content := parts(r.Text)
+	buttons, _ := a.components(r.Buttons)
+	public := !r.Private || in.private()
+	switch {
+	case k == kindCommand && public, k == kindForm:
+		// The "thinking…" message becomes the reply.
+		first := content[0]
+		edit := &discordgo.WebhookEdit{Content: &first, AllowedMentions: noMentions()}
+		if len(content) == 1 {
+			edit.Components = &buttons
+			edit.Files = files(r.File)
+		}
+		if _, err := a.gateway.InteractionResponseEdit(in.Interaction, edit); err != nil {
+			a.log.Warn("complete a deferred answer failed", "err", a.redact(err))
+			return
+		}
+		a.followUp(in, r, content[1:], buttons)
+	default:
+		if k == kindCommand {
+			// A private reply: the public "thinking…" goes away.
+			_ = a.gateway.InteractionResponseDelete(in.Interaction)
+		}
+		a.followUp(in, r, content, buttons)
+	}
+}
+
+// followUp sends the rest of a reply as follow-up messages, buttons and
+// file with the last.
+func (a *Adapter) followUp(in interaction, r *bot.Reply, rest []string, buttons []discordgo.MessageComponent) {
+	for i, text := range rest {
+		params := &discordgo.WebhookParams{Content: text, AllowedMentions: noMentions(), Flags: a.flags(in, r)}
+		if i == len(rest)-1 {
+			params.Components = buttons
+			params.Files = files(r.File)
+		}
+		if _, err := a.gateway.FollowupMessageCreate(in.Interaction, true, params); err != nil {
+			a.log.Warn("send the rest of an answer failed", "err", a.redact(err))
+			return
+		}
+	}
+}
+
+// continuePrivately sends the reply in the person's direct messages, and
+// says so where they acted (when the interaction can still be answered).
+func (a *Adapter) continuePrivately(in interaction, r *bot.Reply) {
+	ctx := a.bg
+	channel, err := a.dmChannel(ctx, in.user.ID)
+	if err == nil {
+		_, err = a.sendReply(ctx, channel, r)
+	}
+	if err != nil {
+		a.log.Warn("send privately failed", "err", a.redact(err))
+		a.respondText(in, flows.MsgTryAgain, true)
+		return
+	}
+	a.respondText(in, flows.MsgSentPrivately, true)
+}
+
+// flags makes a reply ephemeral when it is for the actor alone in a
+// server channel.
+func (a *Adapter) flags(in interaction, r *bot.Reply) discordgo.MessageFlags {
+	if r.Private && !in.private() {
+		return discordgo.MessageFlagsEphemeral
+	}
+	return 0
+}
+
+// respondText answers with one catalog text (when not answered yet).
+func (a *Adapter) respondText(in interaction, key flows.MsgKey, private bool) {
+	r := a.textReply(key, in.lang, private)
+	a.respond(in, &discordgo.InteractionResponse{
+		Type: discordgo.InteractionResponseChannelMessageWithSource,
+		Data: &discordgo.InteractionResponseData{Content: parts(r.Text)[0], AllowedMentions: noMentions(), Flags: a.flags(in, r)},
+	})
+}
+
+func (a *Adapter) textReply(key flows.MsgKey, lang string, private bool) *bot.Reply {
+	return &bot.Reply{Private: private, Text: a.core.Renderer().Line(flows.L(key), lang), Lang: lang}
+}
+
+// respond sends an interaction's first answer; it reports success. An
+// answer that failed is logged once: the interaction is gone (answered
+// already, or too late), and what was done is stored.
+func (a *Adapter) respond(in interaction, resp *discordgo.InteractionResponse) bool {
+	ctx, cancel := context.WithTimeout(a.bg, 3*time.Second)
+	defer cancel()
+	if err := a.gateway.InteractionRespond(in.Interaction, resp, discordgo.WithContext(ctx)); err != nil {
+		a.log.Warn("answer an interaction failed", "type", int(resp.Type), "err", a.redact(err))
+		return false
+	}
+	return true
+}
+
+// languageOf maps a Discord locale to a catalog language.
+func languageOf(locale string) string {
+	if len(locale) >= 2 && locale[:2] == "en" {
+		return "en"
+	}
+	return flows.DefaultLanguage
+}

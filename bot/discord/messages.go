@@ -1,0 +1,178 @@
+package discord
+
+import (
+	"context"
+	"sort"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/samen-bot/samen/bot"
+	"github.com/samen-bot/samen/flows"
+)
+
+// Keys the adapter keeps in the store.
+const (
+	// dmChannelsKey is the set of direct message channels with recent
+	// messages: after a new session, each is read for what was missed.
+	dmChannelsKey = "discord:dm-channels"
+	// lastSeenTTL is how long a direct message channel is caught up on.
+	lastSeenTTL = 25 * time.Hour
+)
+
+func lastSeenKey(channel string) string { return "discord:dm-last:" + channel }
+func dmKey(user string) string          { return "discord:dm:" + user }
+
+// onMessage takes direct messages (the private chat: answers the bot
+// waits for, /start CODE) and, in servers, replies to the bot's messages
+// that mention it (the only guild messages whose text a bot without the
+// Message Content intent can read).
+func (a *Adapter) onMessage(m *discordgo.MessageCreate) {
+	if m.Author == nil || m.Author.Bot || m.Author.System {
+		return
+	}
+	msg := m.Message
+	if m.GuildID == "" {
+		a.serial.do(m.ChannelID, func() {
+			defer a.recoverPanic("direct message")
+			a.onDirect(a.bg, msg)
+		})
+		return
+	}
+	ref := m.ReferencedMessage
+	if ref == nil || ref.Author == nil || ref.Author.ID != a.botID || m.Content == "" {
+		return
+	}
+	go func() {
+		defer a.recoverPanic("reply")
+		a.onReply(a.bg, msg)
+	}()
+}
+
+// onDirect handles one direct message and answers it there.
+func (a *Adapter) onDirect(ctx context.Context, m *discordgo.Message) {
+	if !a.newer(ctx, m.ChannelID, m.ID) {
+		return // handled before a reconnect, and fetched again
+	}
+	a.dms.Store(m.Author.ID, m.ChannelID)
+	u := &bot.Update{
+		Key:  "dc:m:" + m.ID,
+		Chat: flows.Chat{ID: flows.ChatID(userID(m.Author.ID)), Private: true},
+		User: userID(m.Author.ID),
+		Name: displayName(m.Author, nil),
+		Text: m.Content,
+	}
+	if m.Content == "" && len(m.Attachments) > 0 {
+		u.Attachment = "document"
+	}
+	reply, err := a.core.Handle(ctx, u)
+	if err != nil {
+		return // the context ended; the message is read again after a restart
+	}
+	a.markSeen(ctx, m.ChannelID, m.ID)
+	if reply == nil {
+		return
+	}
+	if _, err := a.sendReply(ctx, m.ChannelID, reply); err != nil {
+		a.log.WarnContext(ctx, "reply to a direct message failed", "err", a.redact(err))
+	}
+}
+
+// onReply takes a reply to one of the bot's messages in a channel: an
+// answer to the round whose message it replies to.
+func (a *Adapter) onReply(ctx context.Context, m *discordgo.Message) {
+	u := &bot.Update{
+		Key:            "dc:m:" + m.ID,
+		Chat:           flows.Chat{ID: chatID(m.ChannelID)},
+		User:           userID(m.Author.ID),
+		Name:           displayName(m.Author, m.Member),
+		Text:           m.Content,
+		ReplyToBot:     true,
+		ReplyToMessage: m.ReferencedMessage.ID,
+	}
+	reply, err := a.core.Handle(ctx, u)
+	if err != nil || reply == nil {
+		return
+	}
+	channel := m.ChannelID
+	if reply.Private {
+		if channel, err = a.dmChannel(ctx, m.Author.ID); err != nil {
+			a.log.WarnContext(ctx, "open a direct message channel failed", "err", a.redact(err))
+			return
+		}
+	}
+	if _, err := a.sendReply(ctx, channel, reply); err != nil {
+		a.log.WarnContext(ctx, "reply in a channel failed", "err", a.redact(err))
+	}
+}
+
+// catchUp reads every recently used direct message channel for messages
+// after the last one handled, and handles them in order.
+func (a *Adapter) catchUp(ctx context.Context) error {
+	channels, err := a.store.SetMembers(ctx, dmChannelsKey)
+	if err != nil {
+		return err
+	}
+	for _, channel := range channels {
+		last, err := a.store.Temp(ctx, lastSeenKey(channel))
+		if err != nil {
+			// Quiet for a day: nothing to catch up on any more.
+			_ = a.store.RemoveFromSet(ctx, dmChannelsKey, channel)
+			continue
+		}
+		missed, err := a.rest.ChannelMessages(channel, 100, "", string(last), "", discordgo.WithContext(ctx))
+		if err != nil {
+			a.log.WarnContext(ctx, "read missed direct messages failed", "err", a.redact(err))
+			continue
+		}
+		sort.Slice(missed, func(i, j int) bool { return snowflakeLess(missed[i].ID, missed[j].ID) })
+		for _, m := range missed {
+			if m.Author == nil || m.Author.Bot {
+				continue
+			}
+			a.serial.do(channel, func() {
+				defer a.recoverPanic("missed direct message")
+				a.onDirect(a.bg, m)
+			})
+		}
+	}
+	return nil
+}
+
+// newer reports whether message id comes after the last one handled in
+// channel.
+func (a *Adapter) newer(ctx context.Context, channel, id string) bool {
+	last, err := a.store.Temp(ctx, lastSeenKey(channel))
+	return err != nil || snowflakeLess(string(last), id)
+}
+
+// markSeen remembers the last direct message handled in a channel.
+func (a *Adapter) markSeen(ctx context.Context, channel, id string) {
+	if err := a.store.PutTemp(ctx, lastSeenKey(channel), []byte(id), lastSeenTTL); err != nil {
+		a.log.WarnContext(ctx, "remember a direct message failed", "err", err)
+	}
+	if err := a.store.AddToSet(ctx, dmChannelsKey, channel); err != nil {
+		a.log.WarnContext(ctx, "remember a direct message channel failed", "err", err)
+	}
+}
+
+// snowflakeLess orders Discord ids: decimal numbers, so a shorter one is
+// smaller.
+func snowflakeLess(a, b string) bool {
+	if len(a) != len(b) {
+		return len(a) < len(b)
+	}
+	return a < b
+}
+
+// displayName is the name a person goes by: their nickname in the server,
+// else their display name, else their username.
+func displayName(u *discordgo.User, m *discordgo.Member) string {
+	switch {
+	case m != nil && m.Nick != "":
+		return m.Nick
+	case u.GlobalName != "":
+		return u.GlobalName
+	}
+	return u.Username
+}
