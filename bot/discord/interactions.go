@@ -180,7 +180,7 @@ func (a *Adapter) respondNow(in interaction, k kind, o outcome) {
 	case r.Asks && r.Form == nil && !in.private():
 		// The bot waits for text in the private chat (an intake's
 		// questions): the question goes there.
-		a.continuePrivately(in, r)
+		a.continuePrivately(in, r, false)
 		return
 	}
 	content := parts(r.Text)
@@ -202,14 +202,18 @@ func (a *Adapter) respondNow(in interaction, k kind, o outcome) {
 }
 
 // deferResponse acknowledges an interaction whose work takes longer. It
-// reports whether Discord took the acknowledgement.
+// reports whether Discord took the acknowledgement. A command or form is
+// deferred privately: whether its reply is for everyone is not known yet,
+// and the "thinking…" message becomes the reply, seen by the actor alone.
+// (What a command tells a whole group goes through the outbox anyway.)
 func (a *Adapter) deferResponse(in interaction, k kind) bool {
-	resp := &discordgo.InteractionResponse{Type: discordgo.InteractionResponseDeferredChannelMessageWithSource}
-	switch k {
-	case kindButton:
-		resp.Type = discordgo.InteractionResponseDeferredMessageUpdate
-	case kindForm:
-		resp.Data = &discordgo.InteractionResponseData{Flags: discordgo.MessageFlagsEphemeral}
+	resp := &discordgo.InteractionResponse{
+		Type: discordgo.InteractionResponseDeferredChannelMessageWithSource,
+		Data: &discordgo.InteractionResponseData{Flags: discordgo.MessageFlagsEphemeral},
+	}
+	if k == kindButton {
+		// Nothing shows; the reply comes as a follow-up.
+		resp = &discordgo.InteractionResponse{Type: discordgo.InteractionResponseDeferredMessageUpdate}
 	}
 	return a.respond(in, resp)
 }
@@ -220,7 +224,7 @@ func (a *Adapter) respondLate(in interaction, k kind, o outcome, deferred bool) 
 		// Too late even to defer: what was done is stored; tell the person
 		// privately, since the interaction can no longer be answered.
 		if o.reply != nil && o.err == nil {
-			a.continuePrivately(in, o.reply)
+			a.continuePrivately(in, o.reply, false)
 		}
 		return
 	}
@@ -229,44 +233,45 @@ func (a *Adapter) respondLate(in interaction, k kind, o outcome, deferred bool) 
 		r = a.textReply(flows.ErrInternal, in.lang, true)
 	}
 	if r == nil {
-		if k == kindCommand {
-			r = a.textReply(flows.MsgDone, in.lang, true)
-		} else {
+		if k == kindButton {
 			return
 		}
+		r = a.textReply(flows.MsgDone, in.lang, true)
 	}
 	if r.Form != nil || (r.Asks && !in.private()) {
 		// A form can only be the first answer: ask in the private chat.
-		a.continuePrivately(in, r)
-		if k == kindCommand || k == kindForm {
-			_ = a.gateway.InteractionResponseDelete(in.Interaction)
-		}
+		a.continuePrivately(in, r, true)
 		return
 	}
 	content := parts(r.Text)
 	buttons, _ := a.components(r.Buttons)
-	public := !r.Private || in.private()
-	switch {
-	case k == kindCommand && public, k == kindForm:
-		// The "thinking…" message becomes the reply.
-		first := content[0]
-		edit := &discordgo.WebhookEdit{Content: &first, AllowedMentions: noMentions()}
-		if len(content) == 1 {
-			edit.Components = &buttons
-			edit.Files = files(r.File)
-		}
-		if _, err := a.gateway.InteractionResponseEdit(in.Interaction, edit); err != nil {
-			a.log.Warn("complete a deferred answer failed", "err", a.redact(err))
-			return
-		}
-		a.followUp(in, r, content[1:], buttons)
-	default:
-		if k == kindCommand {
-			// A private reply: the public "thinking…" goes away.
-			_ = a.gateway.InteractionResponseDelete(in.Interaction)
-		}
+	if k == kindButton {
 		a.followUp(in, r, content, buttons)
+		return
 	}
+	if !r.Private && !in.private() {
+		// For everyone: posted in the channel, as the answer would have
+		// been; the private "thinking…" says it is done.
+		if _, err := a.sendReply(a.bg, in.ChannelID, r); err != nil {
+			a.log.Warn("post a deferred answer failed", "err", a.redact(err))
+			r = a.textReply(flows.MsgTryAgain, r.Lang, true)
+		} else {
+			r = a.textReply(flows.MsgDone, r.Lang, true)
+		}
+		content, buttons = parts(r.Text), nil
+	}
+	// The "thinking…" message becomes the reply.
+	first := content[0]
+	edit := &discordgo.WebhookEdit{Content: &first, AllowedMentions: noMentions()}
+	if len(content) == 1 {
+		edit.Components = &buttons
+		edit.Files = files(r.File)
+	}
+	if _, err := a.gateway.InteractionResponseEdit(in.Interaction, edit); err != nil {
+		a.log.Warn("complete a deferred answer failed", "err", a.redact(err))
+		return
+	}
+	a.followUp(in, r, content[1:], buttons)
 }
 
 // followUp sends the rest of a reply as follow-up messages, buttons and
@@ -286,19 +291,29 @@ func (a *Adapter) followUp(in interaction, r *bot.Reply, rest []string, buttons 
 }
 
 // continuePrivately sends the reply in the person's direct messages, and
-// says so where they acted (when the interaction can still be answered).
-func (a *Adapter) continuePrivately(in interaction, r *bot.Reply) {
+// says so where they acted: as the first answer, or (deferred) as the
+// completion of the deferred one.
+func (a *Adapter) continuePrivately(in interaction, r *bot.Reply, deferred bool) {
 	ctx := a.bg
 	channel, err := a.dmChannel(ctx, in.user.ID)
 	if err == nil {
 		_, err = a.sendReply(ctx, channel, r)
 	}
+	key := flows.MsgSentPrivately
 	if err != nil {
 		a.log.Warn("send privately failed", "err", a.redact(err))
-		a.respondText(in, flows.MsgTryAgain, true)
+		key = flows.MsgTryAgain
+	}
+	if !deferred {
+		a.respondText(in, key, true)
 		return
 	}
-	a.respondText(in, flows.MsgSentPrivately, true)
+	text := parts(a.textReply(key, r.Lang, true).Text)[0]
+	if _, err := a.gateway.FollowupMessageCreate(in.Interaction, true, &discordgo.WebhookParams{
+		Content: text, AllowedMentions: noMentions(), Flags: discordgo.MessageFlagsEphemeral,
+	}); err != nil {
+		a.log.Warn("say where the answer went failed", "err", a.redact(err))
+	}
 }
 
 // flags makes a reply ephemeral when it is for the actor alone in a
