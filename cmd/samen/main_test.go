@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/samen-bot/samen/bot"
+	"github.com/samen-bot/samen/bot/discord/discordtest"
 	"github.com/samen-bot/samen/bot/telegram/telegramtest"
 	"github.com/samen-bot/samen/flows"
 	"github.com/samen-bot/samen/store"
@@ -100,6 +101,10 @@ func TestConfigMistakesSayHowToFixThem(t *testing.T) {
 			[]string{"SAMEN_SECRET is 5 characters", "openssl rand -hex 32"}},
 		{"bad redis scheme", "", map[string]string{"SAMEN_REDIS_URL": "http://localhost"},
 			[]string{"must start with redis://"}},
+		{"discord token in the file", "[discord]\ntoken = \"hunter2\"\n", nil,
+			[]string{"discord.token is in the config file", "SAMEN_DISCORD_TOKEN"}},
+		{"discord ids", "[discord]\napplication_id = \"mijn-app\"\nguild_ids = [\"Dorpsserver\"]\n", map[string]string{"SAMEN_DISCORD_TOKEN": "Bot abc"},
+			[]string{`SAMEN_DISCORD_TOKEN starts with "Bot "`, `discord.application_id "mijn-app" is not an id`, `discord.guild_ids has "Dorpsserver"`, "Copy Server ID"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -236,6 +241,40 @@ func TestRunConnectsToTelegram(t *testing.T) {
 		t.Errorf("samen run stopped with %d:\n%s", code, stderr.String())
 	}
 	if strings.Contains(stderr.String(), fake.Token) || strings.Contains(stderr.String(), strings.Split(fake.Token, ":")[1]) {
+		t.Errorf("the token is in the output:\n%s", stderr.String())
+	}
+}
+
+func TestRunConnectsToDiscord(t *testing.T) {
+	fake := &discordtest.Server{}
+	url := fake.Start(t)
+	env := map[string]string{"SAMEN_DATA_DIR": t.TempDir(), "SAMEN_DISCORD_TOKEN": fake.Token, "SAMEN_DISCORD_API_URL": url}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var stderr syncBuffer
+	done := make(chan int, 1)
+	go func() {
+		done <- Main(ctx, []string{"run"}, io.Discard, &stderr, func(k string) string { return env[k] })
+	}()
+	fake.WaitConnected(t)
+	fay := fake.AddUser("Fay", "nl")
+	fake.DM(fay, "/start")
+	fake.Wait(t, "the bot answers /start", func() bool {
+		for _, m := range fake.Messages(fake.DMChannel(fay)) {
+			if strings.Contains(m.Content, "Hallo Fay") {
+				return true
+			}
+		}
+		return false
+	})
+	if len(fake.Commands("")) == 0 {
+		t.Error("no slash commands registered")
+	}
+	cancel()
+	if code := <-done; code != exitOK {
+		t.Errorf("samen run stopped with %d:\n%s", code, stderr.String())
+	}
+	if strings.Contains(stderr.String(), fake.Token) {
 		t.Errorf("the token is in the output:\n%s", stderr.String())
 	}
 }
