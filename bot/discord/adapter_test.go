@@ -5,35 +5,70 @@ import (
 	"testing"
 )
 
-func TestHarnessRunsAProcessStart(t *testing.T) {
-	h := newHarness(t, harnessOptions{})
-	fay := h.fake.AddUser("Fay", "nl")
-	code := h.newProcess(fay, "Zonnepark De Hoeve")
-	guild := h.fake.AddGuild("Dorp")
-	channel := h.fake.AddChannel(guild, "bewoners")
-	r := h.command(fay, channel, "link", text("code", code), text("group", "Bewoners"))
-	if r.Flags&64 != 0 {
-		t.Errorf("/link answered privately: %q", r.Content)
-	}
-	h.find(channel, "Deze chat is nu de groep")
-	other := h.fake.AddChannel(guild, "gemeente")
-	h.command(fay, other, "link", text("code", code), text("group", "Gemeente"))
-	ann := h.fake.AddUser("Ann", "nl")
-	joined := h.press(ann, channel, "Ik stem in en doe mee")
-	t.Logf("join: type %d flags %d %q", joined.Type, joined.Flags, joined.Content)
-	rr := h.command(fay, channel, "round", text("kind", "concerns"))
-	t.Logf("round reply: %q", rr.Content)
-	round := h.find(channel, "Ronde 1")
-	t.Logf("round: %q", round.Content)
-	form := h.press(ann, channel, "Anoniem antwoorden")
+func TestAnAnonymousAnswerThroughAForm(t *testing.T) {
+	s := newTwoGroups(t, harnessOptions{})
+	form := s.press(s.ann, s.buren, "Anoniem antwoorden")
 	if form.Modal == nil {
 		t.Fatalf("the answer button gave %q, not a form", form.Content)
 	}
-	t.Logf("form: %+v", *form.Modal)
-	done := h.submit(ann, channel, form, "De **parkeerdruk** @everyone")
-	t.Logf("done: type %d flags %d %q", done.Type, done.Flags, done.Content)
-	st := h.command(fay, channel, "status")
-	if !strings.Contains(shown(st.Content), "1 van 1") {
-		t.Logf("status: %q", st.Content)
+	m := form.Modal
+	if m.Title != "Ronde 1: je antwoord" || len(m.Inputs) != 1 || m.Inputs[0].Label != "Je anonieme antwoord" || m.Inputs[0].Style != 2 || !m.Inputs[0].Required {
+		t.Errorf("form %+v", *m)
 	}
+	if !strings.HasPrefix(m.Inputs[0].Placeholder, "Wat is er voor jou gebeurd") {
+		t.Errorf("the form's hint is %q, want the round's question", m.Inputs[0].Placeholder)
+	}
+	done := s.submit(s.ann, s.buren, form, "De **parkeerdruk** @everyone")
+	if done.Flags&64 == 0 || !strings.Contains(shown(done.Content), "anoniem opgeslagen") {
+		t.Errorf("the answer was acknowledged with %q (flags %d)", done.Content, done.Flags)
+	}
+	if got := s.progress(s.buren); !strings.HasPrefix(got, "1 van 2") {
+		t.Errorf("progress %q, want 1 van 2", got)
+	}
+	for _, msg := range s.fake.Messages(s.buren) {
+		if strings.Contains(msg.Content, "parkeerdruk") {
+			t.Errorf("the anonymous answer was posted in the group: %q", msg.Content)
+		}
+	}
+}
+
+func TestAReplyThatMentionsTheBotIsAnAnswer(t *testing.T) {
+	s := newTwoGroups(t, harnessOptions{})
+	round := s.find(s.buren, "Ronde 1 · ")
+	s.fake.Dispatch("MESSAGE_CREATE", map[string]any{
+		"id": "1576400000000000001", "channel_id": s.buren, "guild_id": s.guild, "type": 19,
+		"content":           "<@" + s.a.BotID() + "> Hier is 's avonds nooit plek.",
+		"author":            map[string]any{"id": s.bob.ID, "username": "bob", "global_name": "Bob"},
+		"mentions":          []any{map[string]any{"id": s.a.BotID(), "username": "Samen", "bot": true}},
+		"message_reference": map[string]any{"message_id": round.ID, "channel_id": s.buren},
+		"referenced_message": map[string]any{"id": round.ID, "channel_id": s.buren, "content": round.Content, "type": 0,
+			"author": map[string]any{"id": s.a.BotID(), "username": "Samen", "bot": true}},
+		"timestamp": "2026-09-07T09:00:00.000000+00:00",
+	})
+	s.fake.Wait(t, "the reply counted as an answer", func() bool {
+		s.flush()
+		return strings.HasPrefix(s.progress(s.buren), "1 van 2")
+	})
+}
+
+func TestRoundThreadsAndDeletedChannels(t *testing.T) {
+	s := newTwoGroups(t, harnessOptions{RoundThreads: true})
+	round := s.find(s.ondern, "Ronde 1 · ")
+	opened := false
+	for _, c := range s.fake.Calls() {
+		if c.Method == "POST" && strings.HasSuffix(c.Path, "/channels/"+s.ondern+"/messages/"+round.ID+"/threads") && c.Status < 300 {
+			opened = true
+		}
+	}
+	if !opened {
+		t.Errorf("no thread was opened on the round's message %s", round.ID)
+	}
+
+	// The channel of Ondernemers is deleted: the facilitator hears it.
+	s.fake.Dispatch("CHANNEL_DELETE", map[string]any{"id": s.ondern, "type": 0, "guild_id": s.guild, "name": "ondernemers"})
+	dm := s.fake.DMChannel(s.fay)
+	s.fake.Wait(t, "the facilitator hears the channel is gone", func() bool {
+		s.flush()
+		return s.has(dm, "Ik ben uit de chat van Ondernemers")
+	})
 }

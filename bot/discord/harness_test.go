@@ -43,6 +43,8 @@ type harnessOptions struct {
 	Core func(Core) Core
 	// Logger receives the adapter's logs.
 	Logger *logRecorder
+	// RoundThreads is the adapter's.
+	RoundThreads bool
 }
 
 func newHarness(t testing.TB, opts harnessOptions) *harness {
@@ -68,7 +70,7 @@ func newHarness(t testing.TB, opts harnessOptions) *harness {
 	if within == 0 {
 		within = 5 * time.Second
 	}
-	cfg := Config{Token: h.fake.Token, HTTPClient: h.fake.Client(), AnswerWithin: within}
+	cfg := Config{Token: h.fake.Token, HTTPClient: h.fake.Client(), AnswerWithin: within, RoundThreads: opts.RoundThreads}
 	if opts.Logger != nil {
 		cfg.Logger = opts.Logger.logger()
 	}

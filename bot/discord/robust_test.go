@@ -19,6 +19,7 @@ type twoGroups struct {
 	*harness
 	fay, ann, bob, cas discordtest.User
 	code               string
+	guild              string
 	buren, ondern      string // the groups' channels
 }
 
@@ -27,8 +28,8 @@ func newTwoGroups(t *testing.T, opts harnessOptions) *twoGroups {
 	h := newHarness(t, opts)
 	s := &twoGroups{harness: h, fay: h.fake.AddUser("Fay", "nl"), ann: h.fake.AddUser("Ann", "nl"), bob: h.fake.AddUser("Bob", "nl"), cas: h.fake.AddUser("Cas", "nl")}
 	s.code = h.newProcess(s.fay, "Parkeren")
-	guild := h.fake.AddGuild("Wijk")
-	s.buren, s.ondern = h.fake.AddChannel(guild, "buren"), h.fake.AddChannel(guild, "ondernemers")
+	s.guild = h.fake.AddGuild("Wijk")
+	s.buren, s.ondern = h.fake.AddChannel(s.guild, "buren"), h.fake.AddChannel(s.guild, "ondernemers")
 	h.command(s.fay, s.buren, "link", text("code", s.code), text("group", "Buren"))
 	h.command(s.fay, s.ondern, "link", text("code", s.code), text("group", "Ondernemers"))
 	for _, j := range []struct {
