@@ -640,6 +640,7 @@ const (
 
 	ErrFormExpired    MsgKey = "err.form_expired"
 	MsgDone           MsgKey = "done"
+	MsgDMClosed       MsgKey = "dm_closed"
 	MsgFormUnreadable MsgKey = "form_unreadable"
 )
 

@@ -2,6 +2,7 @@ package discord
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -300,7 +301,10 @@ func (a *Adapter) continuePrivately(in interaction, r *bot.Reply, deferred bool)
 		_, err = a.sendReply(ctx, channel, r)
 	}
 	key := flows.MsgSentPrivately
-	if err != nil {
+	switch {
+	case errors.Is(sendError(err), bot.ErrUndeliverable):
+		key = flows.MsgDMClosed
+	case err != nil:
 		a.log.Warn("send privately failed", "err", a.redact(err))
 		key = flows.MsgTryAgain
 	}

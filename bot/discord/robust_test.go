@@ -293,3 +293,15 @@ func TestNewRefusesABadToken(t *testing.T) {
 		t.Errorf("New with a bad token: %v", err)
 	}
 }
+
+// Someone whose direct messages are closed to the server hears how to open
+// them, where they pressed the button.
+func TestClosedDirectMessagesAreExplained(t *testing.T) {
+	s := newTwoGroups(t, harnessOptions{AnswerWithin: -1})
+	s.fake.Forbid(s.fake.DMChannel(s.ann))
+	msg, id := s.button(s.buren, "Privé antwoorden")
+	r := s.fake.WaitReply(t, s.fake.Press(s.ann, s.buren, msg, id))
+	if want := s.core.Renderer().Line(flows.L(flows.MsgDMClosed), "nl").Plain(); shown(r.Content) != want || r.Flags&64 == 0 {
+		t.Errorf("answer %q (flags %d), want %q privately", shown(r.Content), r.Flags, want)
+	}
+}
