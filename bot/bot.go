@@ -136,7 +136,11 @@ func (b *Bot) Handle(ctx context.Context, u *Update) (*Reply, error) {
 	}
 	lang := b.replyLanguage(ctx, req, msg)
 	text, buttons := b.render.Message(msg, lang)
-	return &Reply{Private: msg.Private, Text: text, Buttons: buttons, File: req.file, Lang: lang, Form: b.render.Form(req.form, lang), Asks: req.asks}, nil
+	form := b.render.Form(req.form, lang)
+	if form != nil {
+		form.Process = req.formProcess
+	}
+	return &Reply{Private: msg.Private, Text: text, Buttons: buttons, File: req.file, Lang: lang, Form: form, Asks: req.asks}, nil
 }
 
 // replyLanguage is the language of a reply: in a group chat, where everyone

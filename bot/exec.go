@@ -152,7 +152,7 @@ func (b *Bot) effects(ctx context.Context, req *Request, p *flows.Process, res r
 	u := req.Update.User
 	switch {
 	case res.Await != nil:
-		req.form, req.asks = p.FormFor(*res.Await), true
+		req.form, req.formProcess, req.asks = p.FormFor(*res.Await), res.Await.Process, true
 		raw, _ := json.Marshal(res.Await)
 		if err := b.store.PutTemp(ctx, awaitKey(u), raw, awaitTTL); err != nil {
 			b.log.ErrorContext(ctx, "store pending answer failed", "process", res.Await.Process, "err", err)

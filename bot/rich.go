@@ -75,10 +75,13 @@ type Reply struct {
 	Asks bool
 }
 
-// Form is a rendered flows.Form.
+// Form is a rendered flows.Form, for the pending input of Process. An
+// adapter sends its texts back as Update.Fields with Update.Button an
+// intent {Do: flows.DoForm, Process: Process}.
 type Form struct {
-	Title  string
-	Fields []FormField
+	Process string
+	Title   string
+	Fields  []FormField
 }
 
 // FormField is one text a form asks for: a short label, a longer hint.

@@ -156,6 +156,9 @@ const (
 	DoHide              = "hide"        // hide an answer of closed round N (asks which and why)
 	DoSynthesis         = "synthesis"   // add a synthesis to closed round N
 	DoIntake            = "intake"      // start or continue one's intake in round N
+	// DoForm is no button: it carries a submitted form (the texts of
+	// pending input, all at once) for process P.
+	DoForm = "form"
 )
 
 // Text is a text in several languages ("nl", "en"), as templates give it.

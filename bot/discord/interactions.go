@@ -174,11 +174,17 @@ func (a *Adapter) respondNow(in interaction, k kind, o outcome) {
 	case r == nil:
 		a.respondText(in, flows.MsgDone, true)
 		return
-	case r.Form != nil && k == kindButton:
-		intent := in.Data.(discordgo.MessageComponentInteractionData).CustomID
-		a.respond(in, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseModal, Data: modal(intent, r.Form)})
+	case r.Form != nil && k != kindForm:
+		// A form answers the form's texts at once; a form cannot follow
+		// a form, so after one it is asked in the private chat.
+		id, err := a.codec.Encode(flows.Intent{Do: flows.DoForm, Process: r.Form.Process})
+		if err == nil && len(id) <= maxCustomID {
+			a.respond(in, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseModal, Data: modal(id, r.Form)})
+			return
+		}
+		a.continuePrivately(in, r, false)
 		return
-	case r.Asks && r.Form == nil && !in.private():
+	case r.Asks && !in.private():
 		// The bot waits for text in the private chat (an intake's
 		// questions): the question goes there.
 		a.continuePrivately(in, r, false)
