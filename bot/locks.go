@@ -27,12 +27,5 @@ func (l *processLocks) lock(process string) func() {
 // instances that collided do not collide again in step.
 func backoff(ctx context.Context, attempt int) error {
 	limit := time.Millisecond << min(attempt, 6)
-	t := time.NewTimer(time.Duration(rand.Int64N(int64(limit))) + time.Millisecond)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
+	return Sleep(ctx, time.Duration(rand.Int64N(int64(limit)))+time.Millisecond)
 }

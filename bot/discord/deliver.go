@@ -22,10 +22,6 @@ const (
 	codeMissingPermision = 50013
 )
 
-// replyWait is how long a direct reply (to a direct message or a reply)
-// waits for a rate limit before it is finished in the background.
-const replyWait = 2 * time.Second
-
 // Deliver sends (or edits) one message from the outbox: the core's
 // bot.Transport. A route whose rate limit is used up is not waited for
 // here (that would hold up every other chat): it returns *bot.RetryLater,
@@ -152,61 +148,16 @@ func (a *Adapter) sendReply(ctx context.Context, channel string, r *bot.Reply) (
 	return last, nil
 }
 
-// sendPatiently sends one message, waiting for the rate limit when Discord
-// asks to (briefly, then in the background) and trying a failure on
-// Discord's side twice more.
+// sendPatiently sends one message directly (bot.SendDirect), waiting a
+// little for a rate limit.
 func (a *Adapter) sendPatiently(ctx context.Context, channel string, send *discordgo.MessageSend) (string, error) {
-	deadline := time.Now().Add(replyWait)
-	for failures := 0; ; {
+	return bot.SendDirect(ctx, a.bg, a.log, a.redact, func(ctx context.Context) (string, error) {
 		msg, err := a.rest.ChannelMessageSendComplex(channel, send, discordgo.WithContext(ctx))
-		if err == nil {
-			return msg.ID, nil
+		if err != nil {
+			return "", sendError(err)
 		}
-		err = sendError(err)
-		var later *bot.RetryLater
-		switch {
-		case errors.As(err, &later):
-			if time.Now().Add(later.After).After(deadline) {
-				a.sendLater(channel, send, later.After)
-				return "", nil
-			}
-			if err := sleep(ctx, later.After); err != nil {
-				return "", err
-			}
-		case errors.Is(err, bot.ErrUndeliverable), ctx.Err() != nil:
-			return "", err
-		default:
-			if failures++; failures > 2 {
-				return "", err
-			}
-			if err := sleep(ctx, time.Duration(failures)*500*time.Millisecond); err != nil {
-				return "", err
-			}
-		}
-	}
-}
-
-// sendLater finishes a message in the background once the route may be
-// used again.
-func (a *Adapter) sendLater(channel string, send *discordgo.MessageSend, after time.Duration) {
-	go func() {
-		ctx, cancel := context.WithTimeout(a.bg, 10*time.Minute)
-		defer cancel()
-		for {
-			if sleep(ctx, after) != nil {
-				return
-			}
-			_, err := a.rest.ChannelMessageSendComplex(channel, send, discordgo.WithContext(ctx))
-			var later *bot.RetryLater
-			if !errors.As(sendError(err), &later) {
-				if err != nil && ctx.Err() == nil {
-					a.log.WarnContext(ctx, "a delayed message failed", "err", a.redact(err))
-				}
-				return
-			}
-			after = later.After
-		}
-	}()
+		return msg.ID, nil
+	})
 }
 
 // openThread starts a thread on a round's message, named after it.
@@ -269,18 +220,6 @@ func isStatus(err error, statuses ...int) bool {
 		}
 	}
 	return false
-}
-
-// sleep waits d or until ctx ends.
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }
 
 // onChannelDelete and onThreadDelete tell the facilitators of a process

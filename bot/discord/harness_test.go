@@ -253,13 +253,22 @@ func (h *harness) transcript(channel string) string {
 	return strings.Join(all, "\n---\n")
 }
 
-var unescape = regexp.MustCompile(`\\(.)`)
-
-// shown is content as Discord shows it: escapes and bold markers gone.
+// shown is content as Discord shows it: escapes, bold and italic markers
+// gone.
 func shown(content string) string {
-	content = strings.ReplaceAll(content, "**", "")
-	content = unescape.ReplaceAllString(content, "$1")
-	return strings.ReplaceAll(content, "\u200b", "")
+	var b strings.Builder
+	for i := 0; i < len(content); i++ {
+		switch c := content[i]; {
+		case c == '\\' && i+1 < len(content):
+			i++
+			b.WriteByte(content[i])
+		case c == '*':
+			// a marker: an escaped star was written above
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return strings.ReplaceAll(b.String(), "\u200b", "")
 }
 
 var codePattern = regexp.MustCompile(`De code is ([A-Z0-9]{6})`)

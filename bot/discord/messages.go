@@ -3,6 +3,7 @@ package discord
 import (
 	"context"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
@@ -40,7 +41,7 @@ func (a *Adapter) onMessage(m *discordgo.MessageCreate) {
 		return
 	}
 	ref := m.ReferencedMessage
-	if ref == nil || ref.Author == nil || ref.Author.ID != a.botID || m.Content == "" {
+	if ref == nil || ref.Author == nil || ref.Author.ID != a.botID || a.replyText(msg) == "" {
 		return
 	}
 	go func() {
@@ -86,7 +87,7 @@ func (a *Adapter) onReply(ctx context.Context, m *discordgo.Message) {
 		Chat:           flows.Chat{ID: chatID(m.ChannelID)},
 		User:           userID(m.Author.ID),
 		Name:           displayName(m.Author, m.Member),
-		Text:           m.Content,
+		Text:           a.replyText(m),
 		ReplyToBot:     true,
 		ReplyToMessage: m.ReferencedMessage.ID,
 	}
@@ -104,6 +105,24 @@ func (a *Adapter) onReply(ctx context.Context, m *discordgo.Message) {
 	if _, err := a.sendReply(ctx, channel, reply); err != nil {
 		a.log.WarnContext(ctx, "reply in a channel failed", "err", a.redact(err))
 	}
+}
+
+// replyText is a reply's text as the person meant it: without the mention
+// of the bot that made it readable, and with other people's mentions as
+// their names rather than "<@id>".
+func (a *Adapter) replyText(m *discordgo.Message) string {
+	text := m.Content
+	for _, u := range m.Mentions {
+		name := ""
+		if u.ID != a.botID {
+			name = "@" + displayName(u, nil)
+		}
+		text = strings.NewReplacer("<@"+u.ID+">", name, "<@!"+u.ID+">", name).Replace(text)
+	}
+	for _, id := range []string{"<@" + a.botID + ">", "<@!" + a.botID + ">"} {
+		text = strings.ReplaceAll(text, id, "")
+	}
+	return strings.Join(strings.Fields(text), " ")
 }
 
 // catchUp reads every recently used direct message channel for messages

@@ -13,6 +13,7 @@ import (
 
 	tgbot "github.com/go-telegram/bot"
 
+	"github.com/samen-bot/samen/bot"
 	"github.com/samen-bot/samen/flows"
 )
 
@@ -43,7 +44,7 @@ func (a *Adapter) poll(ctx context.Context) error {
 	backoff := time.Duration(0)
 	for {
 		if backoff > 0 {
-			if err := sleep(ctx, backoff); err != nil {
+			if err := bot.Sleep(ctx, backoff); err != nil {
 				return err
 			}
 		}
@@ -146,15 +147,4 @@ func (a *Adapter) getUpdates(ctx context.Context, offset int64, timeout time.Dur
 		return nil, fmt.Errorf("getUpdates: %d %s", r.ErrorCode, r.Description)
 	}
 	return r.Result, nil
-}
-
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }

@@ -108,64 +108,12 @@ func (a *Adapter) answerButton(ctx context.Context, id, text string, alert bool,
 	return nil
 }
 
-// replyWait is how long a direct reply waits for the rate limits in line;
-// a longer wait (a chat Telegram asked to wait, a group's minute used up)
-// is finished in the background, so that the updates after this one, in
-// other chats, are not held up.
-const replyWait = 2 * time.Second
-
-// sendNow sends a direct reply: the person is waiting, so it does not queue
-// behind the outbox. A failure Telegram may get over (a 5xx, the network)
-// is tried again twice.
+// sendNow sends a direct reply (bot.SendDirect): the person is waiting,
+// so it does not queue behind the outbox.
 func (a *Adapter) sendNow(ctx context.Context, t target, text bot.Rich, kb *models.InlineKeyboardMarkup, replyTo int) (string, error) {
-	deadline := time.Now().Add(replyWait)
-	for failures := 0; ; {
-		id, err := a.send(ctx, t, text, kb, replyTo)
-		var later *bot.RetryLater
-		switch {
-		case err == nil:
-			return id, nil
-		case errors.As(err, &later):
-			if time.Now().Add(later.After).After(deadline) {
-				a.sendLater(t, text, kb, replyTo)
-				return "", nil
-			}
-			if err := sleep(ctx, max(later.After, 50*time.Millisecond)); err != nil {
-				return "", err
-			}
-		case errors.Is(err, bot.ErrUndeliverable), ctx.Err() != nil:
-			return "", err
-		default:
-			if failures++; failures > 2 {
-				return "", err
-			}
-			if err := sleep(ctx, time.Duration(failures)*500*time.Millisecond); err != nil {
-				return "", err
-			}
-		}
-	}
-}
-
-// sendLater finishes a reply in the background once the chat may be
-// written to again.
-func (a *Adapter) sendLater(t target, text bot.Rich, kb *models.InlineKeyboardMarkup, replyTo int) {
-	go func() {
-		ctx, cancel := context.WithTimeout(a.bg, 10*time.Minute)
-		defer cancel()
-		for {
-			_, err := a.send(ctx, t, text, kb, replyTo)
-			var later *bot.RetryLater
-			if !errors.As(err, &later) {
-				if err != nil && ctx.Err() == nil {
-					a.log.WarnContext(ctx, "a delayed reply failed", "err", a.redact(err))
-				}
-				return
-			}
-			if sleep(ctx, max(later.After, 50*time.Millisecond)) != nil {
-				return
-			}
-		}
-	}()
+	return bot.SendDirect(ctx, a.bg, a.log, a.redact, func(ctx context.Context) (string, error) {
+		return a.send(ctx, t, text, kb, replyTo)
+	})
 }
 
 // waitNow waits for a place in the rate limits.
@@ -176,7 +124,7 @@ func (a *Adapter) waitNow(ctx context.Context, t target) error {
 		if !errors.As(err, &later) {
 			return err
 		}
-		if err := sleep(ctx, max(later.After, 50*time.Millisecond)); err != nil {
+		if err := bot.Sleep(ctx, max(later.After, 50*time.Millisecond)); err != nil {
 			return err
 		}
 	}
