@@ -638,10 +638,13 @@ const (
 	FormSynthesisTitle      MsgKey = "form.synthesis_title"
 	FormSynthesisLabel      MsgKey = "form.synthesis_label"
 
-	ErrFormExpired    MsgKey = "err.form_expired"
-	MsgDone           MsgKey = "done"
-	MsgDMClosed       MsgKey = "dm_closed"
-	MsgFormUnreadable MsgKey = "form_unreadable"
+	ErrFormExpired MsgKey = "err.form_expired"
+	MsgDone        MsgKey = "done"
+	MsgDMClosed    MsgKey = "dm_closed"
+	// MsgReplyUnreadable: a reply on Discord that does not mention the bot
+	// arrives without its text.
+	MsgReplyUnreadable MsgKey = "reply_unreadable"
+	MsgFormUnreadable  MsgKey = "form_unreadable"
 )
 
 // Options of commands in menus that take them (Discord's slash commands):

@@ -35,20 +35,33 @@ func TestAnAnonymousAnswerThroughAForm(t *testing.T) {
 func TestAReplyThatMentionsTheBotIsAnAnswer(t *testing.T) {
 	s := newTwoGroups(t, harnessOptions{})
 	round := s.find(s.buren, "Ronde 1 · ")
-	s.fake.Dispatch("MESSAGE_CREATE", map[string]any{
-		"id": "1576400000000000001", "channel_id": s.buren, "guild_id": s.guild, "type": 19,
-		"content":           "<@" + s.a.BotID() + "> Hier is 's avonds nooit plek.",
-		"author":            map[string]any{"id": s.bob.ID, "username": "bob", "global_name": "Bob"},
-		"mentions":          []any{map[string]any{"id": s.a.BotID(), "username": "Samen", "bot": true}},
-		"message_reference": map[string]any{"message_id": round.ID, "channel_id": s.buren},
-		"referenced_message": map[string]any{"id": round.ID, "channel_id": s.buren, "content": round.Content, "type": 0,
-			"author": map[string]any{"id": s.a.BotID(), "username": "Samen", "bot": true}},
-		"timestamp": "2026-09-07T09:00:00.000000+00:00",
-	})
+	s.fake.Reply(s.bob, s.buren, round.ID, "<@"+s.a.BotID()+"> Hier is 's avonds nooit plek, vraag <@"+s.ann.ID+">.")
 	s.fake.Wait(t, "the reply counted as an answer", func() bool {
 		s.flush()
 		return strings.HasPrefix(s.progress(s.buren), "1 van 2")
 	})
+	// The facilitator's preview shows the answer as meant: without the
+	// mention of the bot, with Ann's name for hers.
+	s.command(s.fay, s.fake.DMChannel(s.fay), "close", text("round", "1"))
+	preview := s.find(s.fake.DMChannel(s.fay), "Samenvatting ronde 1")
+	if !strings.Contains(shown(preview.Content), "Bob: Hier is 's avonds nooit plek, vraag @Ann.") {
+		t.Errorf("the answer in the preview:\n%s", shown(preview.Content))
+	}
+}
+
+// A reply the bot cannot read (it does not mention the bot, and the bot
+// has no Message Content intent) is not silently lost: the person hears
+// how to answer.
+func TestAnUnreadableReplyIsExplained(t *testing.T) {
+	s := newTwoGroups(t, harnessOptions{})
+	round := s.find(s.buren, "Ronde 1 · ")
+	s.fake.Reply(s.bob, s.buren, round.ID, "Hier is 's avonds nooit plek.")
+	s.fake.Wait(t, "the explanation in Bob's direct messages", func() bool {
+		return s.has(s.fake.DMChannel(s.bob), "Je reactie op mijn bericht kon ik niet lezen")
+	})
+	if got := s.progress(s.buren); !strings.HasPrefix(got, "0 van 2") {
+		t.Errorf("progress %q after an unreadable reply", got)
+	}
 }
 
 func TestRoundThreadsAndDeletedChannels(t *testing.T) {

@@ -80,8 +80,15 @@ func (a *Adapter) Deliver(ctx context.Context, m bot.OutMessage) (string, error)
 		}
 		last = id
 	}
-	if a.cfg.RoundThreads && m.EditID == "" && strings.HasPrefix(m.Ref, "round/") && m.Chat != "" {
-		a.openThread(ctx, channel, last, content[0])
+	if strings.HasPrefix(m.Ref, "round/") && m.Chat != "" {
+		// Replies to a round's message are answers: caught up on after an
+		// outage, from this message on.
+		if a.newer(ctx, channel, last) {
+			a.markSeen(ctx, roundChannelsKey, channel, last, roundCatchUp)
+		}
+		if a.cfg.RoundThreads && m.EditID == "" {
+			a.openThread(ctx, channel, last, content[0])
+		}
 	}
 	return last, nil
 }

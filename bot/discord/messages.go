@@ -12,16 +12,20 @@ import (
 	"github.com/samen-bot/samen/flows"
 )
 
-// Keys the adapter keeps in the store.
+// What the adapter keeps in the store to catch up after an outage: the
+// channels whose messages matter (direct messages; channels with a round's
+// message, whose replies are answers), and in each the last message
+// handled. After a new session each is read for what came after it.
 const (
-	// dmChannelsKey is the set of direct message channels with recent
-	// messages: after a new session, each is read for what was missed.
-	dmChannelsKey = "discord:dm-channels"
-	// lastSeenTTL is how long a direct message channel is caught up on.
-	lastSeenTTL = 25 * time.Hour
+	dmChannelsKey    = "discord:dm-channels"
+	roundChannelsKey = "discord:round-channels"
+	// A direct message channel is caught up on for a day after its last
+	// message; a round's channel for as long as a round usually runs.
+	dmCatchUp    = 25 * time.Hour
+	roundCatchUp = 8 * 24 * time.Hour
 )
 
-func lastSeenKey(channel string) string { return "discord:dm-last:" + channel }
+func lastSeenKey(channel string) string { return "discord:last:" + channel }
 func dmKey(user string) string          { return "discord:dm:" + user }
 
 // onMessage takes direct messages (the private chat: answers the bot
@@ -40,14 +44,28 @@ func (a *Adapter) onMessage(m *discordgo.MessageCreate) {
 		})
 		return
 	}
-	ref := m.ReferencedMessage
-	if ref == nil || ref.Author == nil || ref.Author.ID != a.botID || a.replyText(msg) == "" {
+	if !a.repliesToUs(msg) {
+		if ref := msg.ReferencedMessage; ref != nil && ref.Author != nil && ref.Author.ID == a.botID {
+			// A reply to the bot it cannot read (it did not mention the
+			// bot): the person would think they answered.
+			go func() {
+				defer a.recoverPanic("unreadable reply")
+				a.explainUnreadable(a.bg, msg)
+			}()
+		}
 		return
 	}
-	go func() {
+	a.serial.do(m.ChannelID, func() {
 		defer a.recoverPanic("reply")
 		a.onReply(a.bg, msg)
-	}()
+	})
+}
+
+// repliesToUs reports whether a server message is a reply to the bot with
+// text to read.
+func (a *Adapter) repliesToUs(m *discordgo.Message) bool {
+	ref := m.ReferencedMessage
+	return ref != nil && ref.Author != nil && ref.Author.ID == a.botID && a.replyText(m) != ""
 }
 
 // onDirect handles one direct message and answers it there.
@@ -70,7 +88,7 @@ func (a *Adapter) onDirect(ctx context.Context, m *discordgo.Message) {
 	if err != nil {
 		return // the context ended; the message is read again after a restart
 	}
-	a.markSeen(ctx, m.ChannelID, m.ID)
+	a.markSeen(ctx, dmChannelsKey, m.ChannelID, m.ID, dmCatchUp)
 	if reply == nil {
 		return
 	}
@@ -82,6 +100,9 @@ func (a *Adapter) onDirect(ctx context.Context, m *discordgo.Message) {
 // onReply takes a reply to one of the bot's messages in a channel: an
 // answer to the round whose message it replies to.
 func (a *Adapter) onReply(ctx context.Context, m *discordgo.Message) {
+	if !a.newer(ctx, m.ChannelID, m.ID) {
+		return
+	}
 	u := &bot.Update{
 		Key:            "dc:m:" + m.ID,
 		Chat:           flows.Chat{ID: chatID(m.ChannelID)},
@@ -92,7 +113,11 @@ func (a *Adapter) onReply(ctx context.Context, m *discordgo.Message) {
 		ReplyToMessage: m.ReferencedMessage.ID,
 	}
 	reply, err := a.core.Handle(ctx, u)
-	if err != nil || reply == nil {
+	if err != nil {
+		return
+	}
+	a.markSeen(ctx, roundChannelsKey, m.ChannelID, m.ID, roundCatchUp)
+	if reply == nil {
 		return
 	}
 	channel := m.ChannelID
@@ -104,6 +129,19 @@ func (a *Adapter) onReply(ctx context.Context, m *discordgo.Message) {
 	}
 	if _, err := a.sendReply(ctx, channel, reply); err != nil {
 		a.log.WarnContext(ctx, "reply in a channel failed", "err", a.redact(err))
+	}
+}
+
+// explainUnreadable tells someone, privately, that their reply to the bot
+// could not be read and how to answer instead.
+func (a *Adapter) explainUnreadable(ctx context.Context, m *discordgo.Message) {
+	channel, err := a.dmChannel(ctx, m.Author.ID)
+	if err != nil {
+		return
+	}
+	text := a.core.Renderer().Line(flows.L(flows.MsgReplyUnreadable), flows.DefaultLanguage)
+	if _, err := a.sendReply(ctx, channel, &bot.Reply{Private: true, Text: text}); err != nil {
+		a.log.WarnContext(ctx, "explain an unreadable reply failed", "err", a.redact(err))
 	}
 }
 
@@ -125,34 +163,45 @@ func (a *Adapter) replyText(m *discordgo.Message) string {
 	return strings.Join(strings.Fields(text), " ")
 }
 
-// catchUp reads every recently used direct message channel for messages
-// after the last one handled, and handles them in order.
+// catchUp reads the channels that matter for messages after the last one
+// handled, and handles them in order: direct messages, and replies to the
+// bot in channels with a round.
 func (a *Adapter) catchUp(ctx context.Context) error {
-	channels, err := a.store.SetMembers(ctx, dmChannelsKey)
-	if err != nil {
-		return err
-	}
-	for _, channel := range channels {
-		last, err := a.store.Temp(ctx, lastSeenKey(channel))
+	for _, set := range []struct {
+		key    string
+		handle func(context.Context, *discordgo.Message)
+		wanted func(*discordgo.Message) bool
+	}{
+		{dmChannelsKey, a.onDirect, func(*discordgo.Message) bool { return true }},
+		{roundChannelsKey, a.onReply, a.repliesToUs},
+	} {
+		channels, err := a.store.SetMembers(ctx, set.key)
 		if err != nil {
-			// Quiet for a day: nothing to catch up on any more.
-			_ = a.store.RemoveFromSet(ctx, dmChannelsKey, channel)
-			continue
+			return err
 		}
-		missed, err := a.rest.ChannelMessages(channel, 100, "", string(last), "", discordgo.WithContext(ctx))
-		if err != nil {
-			a.log.WarnContext(ctx, "read missed direct messages failed", "err", a.redact(err))
-			continue
-		}
-		sort.Slice(missed, func(i, j int) bool { return snowflakeLess(missed[i].ID, missed[j].ID) })
-		for _, m := range missed {
-			if m.Author == nil || m.Author.Bot {
+		for _, channel := range channels {
+			last, err := a.store.Temp(ctx, lastSeenKey(channel))
+			if err != nil {
+				// Quiet for long enough: nothing to catch up on any more.
+				_ = a.store.RemoveFromSet(ctx, set.key, channel)
 				continue
 			}
-			a.serial.do(channel, func() {
-				defer a.recoverPanic("missed direct message")
-				a.onDirect(a.bg, m)
-			})
+			missed, err := a.rest.ChannelMessages(channel, 100, "", string(last), "", discordgo.WithContext(ctx))
+			if err != nil {
+				a.log.WarnContext(ctx, "read missed messages failed", "err", a.redact(err))
+				continue
+			}
+			sort.Slice(missed, func(i, j int) bool { return snowflakeLess(missed[i].ID, missed[j].ID) })
+			for _, m := range missed {
+				if m.Author == nil || m.Author.Bot || !set.wanted(m) {
+					continue
+				}
+				handle := set.handle
+				a.serial.do(channel, func() {
+					defer a.recoverPanic("missed message")
+					handle(a.bg, m)
+				})
+			}
 		}
 	}
 	return nil
@@ -165,13 +214,14 @@ func (a *Adapter) newer(ctx context.Context, channel, id string) bool {
 	return err != nil || snowflakeLess(string(last), id)
 }
 
-// markSeen remembers the last direct message handled in a channel.
-func (a *Adapter) markSeen(ctx context.Context, channel, id string) {
-	if err := a.store.PutTemp(ctx, lastSeenKey(channel), []byte(id), lastSeenTTL); err != nil {
-		a.log.WarnContext(ctx, "remember a direct message failed", "err", err)
+// markSeen remembers the last message handled in a channel that is caught
+// up on (one of set) for ttl.
+func (a *Adapter) markSeen(ctx context.Context, set, channel, id string, ttl time.Duration) {
+	if err := a.store.PutTemp(ctx, lastSeenKey(channel), []byte(id), ttl); err != nil {
+		a.log.WarnContext(ctx, "remember the last message of a channel failed", "err", err)
 	}
-	if err := a.store.AddToSet(ctx, dmChannelsKey, channel); err != nil {
-		a.log.WarnContext(ctx, "remember a direct message channel failed", "err", err)
+	if err := a.store.AddToSet(ctx, set, channel); err != nil {
+		a.log.WarnContext(ctx, "remember a channel to catch up on failed", "err", err)
 	}
 }
 

@@ -88,16 +88,23 @@ func TestGatewayDropMidRoundLosesNoAnswer(t *testing.T) {
 }
 
 // When the session cannot be resumed, Discord replays nothing: direct
-// messages sent meanwhile are read from the channel after the new READY.
-func TestNewSessionCatchesUpOnDirectMessages(t *testing.T) {
+// messages and replies to a round's message sent meanwhile are read from
+// their channels after the new READY.
+func TestNewSessionCatchesUpOnWhatWasSent(t *testing.T) {
 	s := newTwoGroups(t, harnessOptions{})
 	dm := s.fake.DMChannel(s.fay)
 	before := len(s.fake.Messages(dm))
+	round := s.find(s.buren, "Ronde 1 · ")
 
 	s.fake.InvalidateSessions()
 	s.fake.Drop()
 	s.fake.DM(s.fay, "/status") // lost with the session
+	s.fake.Reply(s.bob, s.buren, round.ID, "<@"+s.a.BotID()+"> Ook tijdens de storing.")
 	s.fake.WaitConnected(t)
+	s.fake.Wait(t, "the reply sent while the bot was away counted", func() bool {
+		s.flush()
+		return strings.HasPrefix(s.progress(s.buren), "1 van 2")
+	})
 
 	s.fake.Wait(t, "the answer to the direct message sent while the bot was away", func() bool {
 		msgs := s.fake.Messages(dm)

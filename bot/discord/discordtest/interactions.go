@@ -447,11 +447,30 @@ func (s *Server) Say(u User, channelID, text string) Message {
 	return s.userMessage(u, c, text)
 }
 
-func (s *Server) userMessage(u User, c *channel, text string) Message {
+// Reply has u reply to message to in a guild channel or thread. It is
+// dispatched like Say's: a bot without the Message Content intent reads
+// its text only if the text mentions the bot ("<@id> …").
+func (s *Server) Reply(u User, channelID, to, text string) Message {
+	s.lock()
+	defer s.mu.Unlock()
+	s.noteUser(u)
+	c := s.channels[channelID]
+	r := s.messages[to]
+	if c == nil || r == nil || r.channelID != channelID {
+		s.fail("Reply: no message %s in channel %s", to, channelID)
+		return Message{}
+	}
+	return s.userMessage(u, c, text, to)
+}
+
+func (s *Server) userMessage(u User, c *channel, text string, replyTo ...string) Message {
 	if s.last == nil {
 		s.fail("a user message before the bot identified on the gateway; call WaitConnected first")
 	}
 	m := &message{id: s.newID(), channelID: c.id, authorID: u.ID, content: text, created: s.now()}
+	if len(replyTo) > 0 {
+		m.refID, m.typ = replyTo[0], 19
+	}
 	s.messages[m.id] = m
 	c.lastMessageID = m.id
 	s.echoMessage("MESSAGE_CREATE", m)

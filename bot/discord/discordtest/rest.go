@@ -248,7 +248,14 @@ func (s *Server) listMessages(r *request) (any, *apiError) {
 	}
 	out := []any{}
 	for i := len(sel) - 1; i >= 0; i-- {
-		out = append(out, s.messageJSON(sel[i], false))
+		j := s.messageJSON(sel[i], false)
+		if !s.AllowPrivileged && !s.contentVisible(sel[i]) {
+			// As on the gateway: without the Message Content intent a
+			// bot reads only its own messages, direct messages and
+			// messages that mention it.
+			j["content"], j["embeds"], j["attachments"], j["components"] = "", []any{}, []any{}, []any{}
+		}
+		out = append(out, j)
 	}
 	return out, nil
 }

@@ -2,6 +2,7 @@ package discordtest
 
 import (
 	"encoding/json"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -467,10 +468,19 @@ func (s *Server) messageJSON(m *message, nested bool) map[string]any {
 	if m.embeds != nil {
 		embeds = m.embeds
 	}
+	mentions := []any{}
+	if s.mentionsBot(m) {
+		mentions = append(mentions, s.botUserJSON())
+	}
+	for _, match := range userMention.FindAllStringSubmatch(m.content, -1) {
+		if u, ok := s.users[match[1]]; ok {
+			mentions = append(mentions, userJSON(u))
+		}
+	}
 	j := map[string]any{
 		"id": m.id, "channel_id": m.channelID, "type": m.typ, "content": m.content,
 		"author": s.authorJSON(m.authorID), "timestamp": timestamp(m.created), "edited_timestamp": edited,
-		"tts": false, "mention_everyone": m.pingsEveryone(), "mentions": []any{}, "mention_roles": []any{},
+		"tts": false, "mention_everyone": m.pingsEveryone(), "mentions": mentions, "mention_roles": []any{},
 		"attachments": attachments, "embeds": embeds, "pinned": false, "flags": m.flags, "components": components,
 	}
 	if m.refID != "" {
@@ -519,13 +529,24 @@ func (s *Server) gatewayMessageJSON(m *message, intents int) map[string]any {
 		j["member"] = s.memberJSON(c.guildID, nil)
 		delete(j["member"].(map[string]any), "user")
 	}
-	own := m.authorID == s.appID()
-	dm := c != nil && c.typ == ChannelDM
-	mentioned := strings.Contains(m.content, "<@"+s.appID()+">") || strings.Contains(m.content, "<@!"+s.appID()+">")
-	if intents&intentMessageContent == 0 && !own && !dm && !mentioned {
+	if intents&intentMessageContent == 0 && !s.contentVisible(m) {
 		j["content"], j["embeds"], j["attachments"], j["components"] = "", []any{}, []any{}, []any{}
 	}
 	return j
+}
+
+// userMention is how a message's text mentions a person: <@id> or <@!id>.
+var userMention = regexp.MustCompile(`<@!?([0-9]+)>`)
+
+// contentVisible reports whether a bot without the Message Content intent
+// may read m: its own message, a direct message, or one that mentions it.
+func (s *Server) contentVisible(m *message) bool {
+	c := s.channels[m.channelID]
+	return m.authorID == s.appID() || (c != nil && c.typ == ChannelDM) || s.mentionsBot(m)
+}
+
+func (s *Server) mentionsBot(m *message) bool {
+	return strings.Contains(m.content, "<@"+s.appID()+">") || strings.Contains(m.content, "<@!"+s.appID()+">")
 }
 
 // echoGuildEvent dispatches a guild, channel or thread event to the
