@@ -118,36 +118,14 @@ func (s e2e) answerPrivately(u discordtest.User, channel, text string) discordte
 	return s.submit(u, channel, f, text)
 }
 
-// replyID is the id of the one reply a person sends: a snowflake of 2022,
-// so that it can be no message the fake makes.
-const replyID = "1000000000000000001"
-
-// replyTo: someone replies to the bot's message in a server channel,
-// mentioning the bot (without the Message Content intent, the bot reads a
-// guild message only when it mentions the bot), and the bot answers in
-// their direct messages. The fake's Say cannot reply to a message, so the
-// event is dispatched as Discord sends it.
-func (s e2e) replyTo(u discordtest.User, guild string, to discordtest.Message, text string) discordtest.Message {
+// replyTo: someone replies to a message of the bot (a round's prompt),
+// mentioning the bot so that it may read the text, and gets the bot's
+// answer in their direct messages.
+func (s e2e) replyTo(u discordtest.User, to discordtest.Message, text string) discordtest.Message {
 	s.t.Helper()
 	dm := s.fake.DMChannel(u)
 	before := len(s.fake.Messages(dm))
-	bot := map[string]any{"id": s.a.BotID(), "username": "samen", "discriminator": "0", "bot": true}
-	now := "2026-09-07T09:00:00.000000+00:00"
-	s.fake.Dispatch("MESSAGE_CREATE", map[string]any{
-		"id":                replyID,
-		"type":              19, // a reply
-		"channel_id":        to.ChannelID,
-		"guild_id":          guild,
-		"author":            map[string]any{"id": u.ID, "username": u.Name, "global_name": u.Name, "discriminator": "0"},
-		"member":            map[string]any{"roles": []any{}, "joined_at": now, "nick": nil},
-		"content":           "<@" + s.a.BotID() + "> " + text,
-		"mentions":          []any{bot},
-		"timestamp":         now,
-		"message_reference": map[string]any{"type": 0, "message_id": to.ID, "channel_id": to.ChannelID, "guild_id": guild},
-		"referenced_message": map[string]any{
-			"id": to.ID, "type": 0, "channel_id": to.ChannelID, "author": bot, "content": to.Content, "timestamp": now,
-		},
-	})
+	s.fake.Reply(u, to.ChannelID, to.ID, "<@"+s.a.BotID()+"> "+text)
 	s.fake.Wait(s.t, u.Name+"'s answer to a reply", func() bool { return len(s.fake.Messages(dm)) > before })
 	s.flush()
 	return s.fake.Messages(dm)[before]
@@ -294,7 +272,7 @@ func TestWholeProcessOnDiscord(t *testing.T) {
 	s.contains(s.says(bewoners, concerns), "1 van 4 heeft geantwoord · 1 gepast")
 	// Priya answers as the round's message suggests: with a reply to it,
 	// mentioning the bot so that it may read her text.
-	got := s.replyTo(priya, dorp, s.says(bewoners, concerns), "Mijn kinderen fietsen hier langs. Ik wil weten wie er komt.")
+	got := s.replyTo(priya, s.says(bewoners, concerns), "Mijn kinderen fietsen hier langs. Ik wil weten wie er komt.")
 	s.contains(got, "je antwoord in ronde 1 (Zorgen en ervaringen delen) is ontvangen")
 	s.answerPrivately(sara, bewoners, "Ik durf in de buurtapp niet te zeggen dat ik er niet op tegen ben.")
 	s.contains(s.says(bewoners, concerns), "3 van 4 hebben geantwoord · 1 gepast")
