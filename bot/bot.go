@@ -138,7 +138,7 @@ func (b *Bot) Handle(ctx context.Context, u *Update) (*Reply, error) {
 	text, buttons := b.render.Message(msg, lang)
 	form := b.render.Form(req.form, lang)
 	if form != nil {
-		form.Process = req.formProcess
+		form.Process, form.Input = req.await.Process, inputID(req.await)
 	}
 	return &Reply{Private: msg.Private, Text: text, Buttons: buttons, File: req.file, Lang: lang, Form: form, Asks: req.asks}, nil
 }

@@ -152,7 +152,7 @@ func (b *Bot) effects(ctx context.Context, req *Request, p *flows.Process, res r
 	u := req.Update.User
 	switch {
 	case res.Await != nil:
-		req.form, req.formProcess, req.asks = p.FormFor(*res.Await), res.Await.Process, true
+		req.form, req.await, req.asks = p.FormFor(*res.Await), res.Await, true
 		raw, _ := json.Marshal(res.Await)
 		if err := b.store.PutTemp(ctx, awaitKey(u), raw, awaitTTL); err != nil {
 			b.log.ErrorContext(ctx, "store pending answer failed", "process", res.Await.Process, "err", err)
@@ -162,6 +162,15 @@ func (b *Bot) effects(ctx context.Context, req *Request, p *flows.Process, res r
 			b.log.ErrorContext(ctx, "clear pending answer failed", "err", err)
 		}
 	}
+}
+
+// inputID identifies pending input: a form made for it carries it, so a
+// form for input the person no longer owes (they pressed another button
+// since, on another device) is refused, not taken for the new one.
+func inputID(a *flows.Await) string {
+	raw, _ := json.Marshal(a)
+	sum := sha256.Sum256(raw)
+	return hex.EncodeToString(sum[:6])
 }
 
 // awaitTTL is how long a started private answer waits for its text.

@@ -91,3 +91,24 @@ func TestAFormOfAnEarlierButtonIsRefused(t *testing.T) {
 		t.Fatalf("a form for another process: %+v", r)
 	}
 }
+
+// A form answers the input it was made for: one opened for an anonymous
+// answer, submitted after the person asked (elsewhere) to answer by name,
+// is refused rather than stored under their name.
+func TestAFormAnswersOnlyTheInputItWasMadeFor(t *testing.T) {
+	h := newHarness(t, openBolt(t))
+	h.setup()
+	anonymous := h.press("ann", chat("a"), flows.Intent{Do: flows.DoAnswer, Process: h.code, N: 1, Arg: "anon"}).Form
+	named := h.press("ann", chat("a"), flows.Intent{Do: flows.DoAnswer, Process: h.code, N: 1}).Form
+	if anonymous == nil || named == nil || anonymous.Input == named.Input {
+		t.Fatalf("forms %+v and %+v: want two forms for different input", anonymous, named)
+	}
+	v := h.version()
+	r := h.submit("ann", chat("a"), anonymous.Intent(), "Dit was bedoeld als anoniem")
+	if r == nil || !strings.Contains(r.Text.Plain(), "eerdere knop") || h.version() != v {
+		t.Fatalf("the stale anonymous form: %+v, version %d → %d", r, v, h.version())
+	}
+	if r := h.submit("ann", chat("a"), named.Intent(), "Met mijn naam"); r == nil || h.version() == v {
+		t.Fatalf("the current form was not taken: %+v", r)
+	}
+}

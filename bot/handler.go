@@ -28,9 +28,9 @@ type Request struct {
 	// file is a document a handler attaches to its reply.
 	file *File
 	// form is what the reply asks the person to write, as one form.
-	form        *flows.Form
-	formProcess string
-	asks        bool
+	form  *flows.Form
+	await *flows.Await
+	asks  bool
 }
 
 // A Handler handles a request and returns the reply to give the actor (nil

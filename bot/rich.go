@@ -76,12 +76,20 @@ type Reply struct {
 }
 
 // Form is a rendered flows.Form, for the pending input of Process. An
-// adapter sends its texts back as Update.Fields with Update.Button an
-// intent {Do: flows.DoForm, Process: Process}.
+// adapter sends its texts back as Update.Fields with Update.Button the
+// intent Intent(): a form answers the very input it was made for, or
+// nothing (the person asked for something else since).
 type Form struct {
 	Process string
-	Title   string
-	Fields  []FormField
+	// Input identifies the pending input the form asks for.
+	Input  string
+	Title  string
+	Fields []FormField
+}
+
+// Intent is what a submitted form carries back.
+func (f *Form) Intent() flows.Intent {
+	return flows.Intent{Do: flows.DoForm, Process: f.Process, Arg: f.Input}
 }
 
 // FormField is one text a form asks for: a short label, a longer hint.

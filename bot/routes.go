@@ -239,7 +239,8 @@ func (b *Bot) form(ctx context.Context, req *Request) (*flows.Message, error) {
 		switch {
 		case errors.Is(err, flows.ErrNotFound) && i > 0:
 			return reply, nil // the form asked for more than the engine needed
-		case errors.Is(err, flows.ErrNotFound), err == nil && a.Process != u.Button.Process:
+		case errors.Is(err, flows.ErrNotFound), err == nil && a.Process != u.Button.Process,
+			err == nil && i == 0 && u.Button.Do == flows.DoForm && u.Button.Arg != inputID(a):
 			return nil, flows.Refuse(flows.ErrFormExpired)
 		case err != nil:
 			return nil, err

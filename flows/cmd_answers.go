@@ -286,6 +286,7 @@ func (c StartPrivateAnswer) decide(p *Process, env Env) (*Decision, error) {
 		// now, and the person is told what others may still guess.
 		b.event(&AnswerWithdrawn{Round: r.N, Key: st.key})
 		b.refreshProgress(r, m, env)
+		b.d.Await.Withdrawn = true
 		lines = append(lines, L(MsgNamedWithdrawn))
 	case anonymous && st.passed:
 		lines = append(lines, L(MsgPassReplaced))

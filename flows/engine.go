@@ -81,6 +81,9 @@ type Await struct {
 	V         int      `json:"v,omitempty"` // the version, when classifying
 	Arg       string   `json:"a,omitempty"` // the classification chosen
 	Fields    []string `json:"f,omitempty"` // the objection form so far
+	// Withdrawn says that asking for this anonymous answer withdrew the
+	// person's named one (which a form must say, as the reply did).
+	Withdrawn bool `json:"w,omitempty"`
 }
 
 // Purposes of pending input.

@@ -30,7 +30,7 @@ const MaxFormFields = 5
 // for one question at a time (an intake) and a private chat is the way.
 func (p *Process) FormFor(a Await) *Form {
 	reason := func(title Line) *Form {
-		return &Form{Title: title, Fields: []FormField{{Label: L(FormReasonLabel), Long: true}}}
+		return &Form{Title: title, Fields: []FormField{{Label: L(FormReasonLabel), Long: true, MaxRunes: maxReasonRunes}}}
 	}
 	switch a.Purpose {
 	case PurposeAnswer:
@@ -38,16 +38,24 @@ func (p *Process) FormFor(a Await) *Form {
 		if r == nil {
 			return nil
 		}
-		label := L(FormAnswerLabel)
+		label, hint := L(FormAnswerLabel), p.promptLine(r)
 		if a.Anonymous {
-			label = L(FormAnonymousLabel)
+			// Who will see it is what a person must know before
+			// answering (the round's message has the question).
+			label, hint = L(FormAnonymousLabel), L(FormHintFacilitators)
+			switch {
+			case a.Withdrawn:
+				hint = L(FormHintNamedWithdrawn)
+			case r.AnonymousLevel() == AnonFull:
+				hint = L(FormHintFull)
+			}
 		}
 		return &Form{
 			Title:  L(FormAnswerTitle, "n", r.N),
-			Fields: []FormField{{Label: label, Hint: p.promptLine(r), Long: true, MaxRunes: r.Def.MaxLength}},
+			Fields: []FormField{{Label: label, Hint: hint, Long: true, MaxRunes: r.Def.MaxLength}},
 		}
 	case PurposeConcern:
-		return &Form{Title: L(FormConcernTitle), Fields: []FormField{{Label: L(FormConcernLabel), Hint: L(FormConcernHint), Long: true}}}
+		return &Form{Title: L(FormConcernTitle), Fields: []FormField{{Label: L(FormConcernLabel), Hint: L(FormConcernHint), Long: true, MaxRunes: maxConcernRunes}}}
 	case PurposeQuestion:
 		return &Form{Title: L(FormQuestionTitle), Fields: []FormField{{Label: L(FormQuestionLabel), Long: true}}}
 	case PurposeObjection:
@@ -61,7 +69,7 @@ func (p *Process) FormFor(a Await) *Form {
 	case PurposeClassify, PurposeUnconfirm, PurposeSilence:
 		return reason(L(FormReasonTitle))
 	case PurposeHide:
-		return &Form{Title: L(FormHideTitle, "n", a.Round), Fields: []FormField{{Label: L(FormHideLabel), Hint: L(FormHideHint)}}}
+		return &Form{Title: L(FormHideTitle, "n", a.Round), Fields: []FormField{{Label: L(FormHideLabel), Hint: L(FormHideHint), MaxRunes: maxReasonRunes + 10}}}
 	case PurposeSynthesis:
 		return &Form{Title: L(FormSynthesisTitle, "n", a.Round), Fields: []FormField{{Label: L(FormSynthesisLabel), Long: true}}}
 	}

@@ -17,7 +17,7 @@ func TestFormTextsFitDiscordsLimits(t *testing.T) {
 		FormQuestionLabel, FormObjectionTitle, FormRepObjectionTitle, FormReasonTitle, FormReasonLabel, FormHideLabel, FormSynthesisLabel} {
 		limits[k] = 45
 	}
-	for _, k := range []MsgKey{FormConcernHint, FormHideHint, OptTitle, OptCode, OptGroup, OptName, OptLanguage, OptSetting,
+	for _, k := range []MsgKey{FormConcernHint, FormHideHint, FormHintFull, FormHintFacilitators, FormHintNamedWithdrawn, OptTitle, OptCode, OptGroup, OptName, OptLanguage, OptSetting,
 		OptValue, OptKind, OptScope, OptPrompt, OptRound, OptText, OptProposal, OptPerson, OptWho, OptReason} {
 		limits[k] = 100
 	}

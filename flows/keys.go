@@ -637,6 +637,10 @@ const (
 	FormHideHint            MsgKey = "form.hide_hint"
 	FormSynthesisTitle      MsgKey = "form.synthesis_title"
 	FormSynthesisLabel      MsgKey = "form.synthesis_label"
+	FormHintFull            MsgKey = "form.hint_full"
+	FormHintFacilitators    MsgKey = "form.hint_facilitators"
+	FormHintNamedWithdrawn  MsgKey = "form.hint_named_withdrawn"
+	MsgFormPressAgain       MsgKey = "form_press_again"
 
 	ErrFormExpired MsgKey = "err.form_expired"
 	MsgDone        MsgKey = "done"

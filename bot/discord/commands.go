@@ -22,6 +22,13 @@ type option struct {
 	kind     discordgo.ApplicationCommandOptionType
 	required bool
 	choices  []string
+	// skipped is written when the option is left out but a later one is
+	// given, so that the later one's first word is not read as this one
+	// ("/close here 2 mensen ziek", not "/close 2 mensen ziek"); only in
+	// a server's channel when inGuildOnly, where "here" says the same as
+	// nothing at all.
+	skipped     string
+	inGuildOnly bool
 }
 
 type command struct {
@@ -33,9 +40,11 @@ var (
 	optCode     = option{name: "code", desc: flows.OptCode, kind: discordgo.ApplicationCommandOptionString, required: true}
 	optProposal = option{name: "proposal", desc: flows.OptProposal, kind: discordgo.ApplicationCommandOptionInteger}
 	optRound    = option{name: "round", desc: flows.OptRound, kind: discordgo.ApplicationCommandOptionString}
-	optReason   = option{name: "reason", desc: flows.OptReason, kind: discordgo.ApplicationCommandOptionString}
-	optPerson   = option{name: "person", desc: flows.OptPerson, kind: discordgo.ApplicationCommandOptionUser, required: true}
-	optText     = option{name: "text", desc: flows.OptText, kind: discordgo.ApplicationCommandOptionString, required: true}
+	// closeRound is the round of /close and /reopen, before their reason.
+	closeRound = option{name: "round", desc: flows.OptRound, kind: discordgo.ApplicationCommandOptionString, skipped: "here", inGuildOnly: true}
+	optReason  = option{name: "reason", desc: flows.OptReason, kind: discordgo.ApplicationCommandOptionString}
+	optPerson  = option{name: "person", desc: flows.OptPerson, kind: discordgo.ApplicationCommandOptionUser, required: true}
+	optText    = option{name: "text", desc: flows.OptText, kind: discordgo.ApplicationCommandOptionString, required: true}
 )
 
 func required(o option) option { o.required = true; return o }
@@ -65,12 +74,12 @@ var commands = []command{
 	{name: "facilitator"},
 	{name: "round", options: []option{
 		{name: "kind", desc: flows.OptKind, kind: discordgo.ApplicationCommandOptionString, required: true},
-		{name: "scope", desc: flows.OptScope, kind: discordgo.ApplicationCommandOptionString, choices: []string{"here", "all", "joint"}},
+		{name: "scope", desc: flows.OptScope, kind: discordgo.ApplicationCommandOptionString, choices: []string{"here", "all", "joint"}, skipped: "here"},
 		{name: "prompt", desc: flows.OptPrompt, kind: discordgo.ApplicationCommandOptionString},
 	}},
 	{name: "next"},
-	{name: "close", options: []option{optRound, optReason}},
-	{name: "reopen", options: []option{optRound, optReason}},
+	{name: "close", options: []option{closeRound, optReason}},
+	{name: "reopen", options: []option{closeRound, optReason}},
 	{name: "propose", options: []option{optText}},
 	{name: "amend", options: []option{required(optProposal), optText}},
 	{name: "consent", options: []option{optProposal}},
@@ -87,7 +96,8 @@ var commands = []command{
 // commandText writes a slash command as the text command the core reads:
 // "/name value value …", the options in their declared order. A person
 // chosen in a user option is named in the text and passed as a mention.
-func commandText(data discordgo.ApplicationCommandInteractionData) (string, []flows.UserID) {
+// inGuild says the command was given in a server's channel.
+func commandText(data discordgo.ApplicationCommandInteractionData, inGuild bool) (string, []flows.UserID) {
 	given := map[string]*discordgo.ApplicationCommandInteractionDataOption{}
 	for _, o := range data.Options {
 		given[o.Name] = o
@@ -98,9 +108,12 @@ func commandText(data discordgo.ApplicationCommandInteractionData) (string, []fl
 		if c.name != data.Name {
 			continue
 		}
-		for _, opt := range c.options {
+		for i, opt := range c.options {
 			o := given[opt.name]
 			if o == nil {
+				if opt.skipped != "" && (inGuild || !opt.inGuildOnly) && laterGiven(c.options[i+1:], given) {
+					words = append(words, opt.skipped)
+				}
 				continue
 			}
 			switch o.Type {
@@ -120,6 +133,15 @@ func commandText(data discordgo.ApplicationCommandInteractionData) (string, []fl
 		}
 	}
 	return strings.Join(words, " "), mentions
+}
+
+func laterGiven(opts []option, given map[string]*discordgo.ApplicationCommandInteractionDataOption) bool {
+	for _, o := range opts {
+		if given[o.name] != nil {
+			return true
+		}
+	}
+	return false
 }
 
 // resolvedName is the name of a person chosen in an option.

@@ -75,7 +75,7 @@ func (a *Adapter) interact(in interaction) {
 	u := in.update()
 	switch data := in.Data.(type) {
 	case discordgo.ApplicationCommandInteractionData:
-		u.Text, u.Mentions = commandText(data)
+		u.Text, u.Mentions = commandText(data, !in.private())
 		a.answer(in, kindCommand, u)
 	case discordgo.MessageComponentInteractionData:
 		intent, ok := a.codec.Decode(data.CustomID)
@@ -177,7 +177,7 @@ func (a *Adapter) respondNow(in interaction, k kind, o outcome) {
 	case r.Form != nil && k != kindForm:
 		// A form answers the form's texts at once; a form cannot follow
 		// a form, so after one it is asked in the private chat.
-		id, err := a.codec.Encode(flows.Intent{Do: flows.DoForm, Process: r.Form.Process})
+		id, err := a.codec.Encode(r.Form.Intent())
 		if err == nil && len(id) <= maxCustomID {
 			a.respond(in, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseModal, Data: modal(id, r.Form)})
 			return
@@ -245,8 +245,14 @@ func (a *Adapter) respondLate(in interaction, k kind, o outcome, deferred bool) 
 		}
 		r = a.textReply(flows.MsgDone, in.lang, true)
 	}
+	if r.Form != nil && k == kindButton {
+		// A form can only be the first answer: the person presses again
+		// (an anonymous answer must not go to the direct messages, whose
+		// history the bot's token can read).
+		a.pressAgain(in, r)
+		return
+	}
 	if r.Form != nil || (r.Asks && !in.private()) {
-		// A form can only be the first answer: ask in the private chat.
 		a.continuePrivately(in, r, true)
 		return
 	}
@@ -298,9 +304,13 @@ func (a *Adapter) followUp(in interaction, r *bot.Reply, rest []string, buttons 
 }
 
 // continuePrivately sends the reply in the person's direct messages, and
-// says so where they acted: as the first answer, or (deferred) as the
-// completion of the deferred one.
+// says so where they acted: at once as the first answer (the direct
+// message may wait for a rate limit; Discord does not), or, deferred, as a
+// follow-up once it is sent.
 func (a *Adapter) continuePrivately(in interaction, r *bot.Reply, deferred bool) {
+	if !deferred {
+		a.respondText(in, flows.MsgSentPrivately, true)
+	}
 	ctx := a.bg
 	channel, err := a.dmChannel(ctx, in.user.ID)
 	if err == nil {
@@ -308,21 +318,36 @@ func (a *Adapter) continuePrivately(in interaction, r *bot.Reply, deferred bool)
 	}
 	key := flows.MsgSentPrivately
 	switch {
+	case err == nil && !deferred:
+		return
 	case errors.Is(sendError(err), bot.ErrUndeliverable):
 		key = flows.MsgDMClosed
 	case err != nil:
 		a.log.Warn("send privately failed", "err", a.redact(err))
 		key = flows.MsgTryAgain
 	}
-	if !deferred {
-		a.respondText(in, key, true)
-		return
-	}
 	text := parts(a.textReply(key, r.Lang, true).Text)[0]
 	if _, err := a.gateway.FollowupMessageCreate(in.Interaction, true, &discordgo.WebhookParams{
 		Content: text, AllowedMentions: noMentions(), Flags: discordgo.MessageFlagsEphemeral,
 	}); err != nil {
 		a.log.Warn("say where the answer went failed", "err", a.redact(err))
+	}
+}
+
+// pressAgain offers the button once more, to someone whose form could not
+// open because the work behind it took too long.
+func (a *Adapter) pressAgain(in interaction, r *bot.Reply) {
+	data, ok := in.Data.(discordgo.MessageComponentInteractionData)
+	if !ok {
+		return
+	}
+	text := parts(a.textReply(flows.MsgFormPressAgain, r.Lang, true).Text)[0]
+	button := discordgo.Button{Label: truncate(r.Form.Title, maxButtonLabel), Style: discordgo.PrimaryButton, CustomID: data.CustomID}
+	if _, err := a.gateway.FollowupMessageCreate(in.Interaction, true, &discordgo.WebhookParams{
+		Content: text, AllowedMentions: noMentions(), Flags: discordgo.MessageFlagsEphemeral,
+		Components: []discordgo.MessageComponent{discordgo.ActionsRow{Components: []discordgo.MessageComponent{button}}},
+	}); err != nil {
+		a.log.Warn("offer the form again failed", "err", a.redact(err))
 	}
 }
 

@@ -55,22 +55,37 @@ func TestSlashCommandsReadAsTextCommands(t *testing.T) {
 		{Name: "kind", Type: discordgo.ApplicationCommandOptionString, Value: "concerns"},
 		{Name: "scope", Type: discordgo.ApplicationCommandOptionString, Value: "all"},
 	}}
-	if text, _ := commandText(data); text != "/round concerns all Wat raakt je?" {
+	if text, _ := commandText(data, true); text != "/round concerns all Wat raakt je?" {
 		t.Errorf("commandText = %q", text)
 	}
 	rep := discordgo.ApplicationCommandInteractionData{Name: "rep",
 		Options:  []*discordgo.ApplicationCommandInteractionDataOption{{Name: "person", Type: discordgo.ApplicationCommandOptionUser, Value: "1000000000000000007"}},
 		Resolved: &discordgo.ApplicationCommandInteractionDataResolved{Users: map[string]*discordgo.User{"1000000000000000007": {ID: "1000000000000000007", Username: "marja", GlobalName: "Marja"}}},
 	}
-	text, mentions := commandText(rep)
+	text, mentions := commandText(rep, true)
 	if text != "/rep Marja" || len(mentions) != 1 || mentions[0] != flows.UserID("dc:1000000000000000007") {
-		t.Errorf("commandText(rep) = %q, %v", text, mentions)
+		t.Errorf("commandText(rep, true) = %q, %v", text, mentions)
+	}
+	// A skipped option before a given one is written, so that the given
+	// one's first word is not read in its place.
+	prompt := discordgo.ApplicationCommandInteractionData{Name: "round", Options: []*discordgo.ApplicationCommandInteractionDataOption{
+		{Name: "kind", Type: discordgo.ApplicationCommandOptionString, Value: "concerns"},
+		{Name: "prompt", Type: discordgo.ApplicationCommandOptionString, Value: "All things considered?"},
+	}}
+	if text, _ := commandText(prompt, false); text != "/round concerns here All things considered?" {
+		t.Errorf("commandText(round with a prompt) = %q", text)
+	}
+	reason := discordgo.ApplicationCommandInteractionData{Name: "close", Options: []*discordgo.ApplicationCommandInteractionDataOption{
+		{Name: "reason", Type: discordgo.ApplicationCommandOptionString, Value: "2 mensen zijn ziek"},
+	}}
+	if text, _ := commandText(reason, true); text != "/close here 2 mensen zijn ziek" {
+		t.Errorf("commandText(close with a reason) = %q", text)
 	}
 	amend := discordgo.ApplicationCommandInteractionData{Name: "amend", Options: []*discordgo.ApplicationCommandInteractionDataOption{
 		{Name: "text", Type: discordgo.ApplicationCommandOptionString, Value: "Nieuwe tekst"},
 		{Name: "proposal", Type: discordgo.ApplicationCommandOptionInteger, Value: float64(2)},
 	}}
-	if text, _ := commandText(amend); text != "/amend 2 Nieuwe tekst" {
+	if text, _ := commandText(amend, true); text != "/amend 2 Nieuwe tekst" {
 		t.Errorf("commandText(amend) = %q", text)
 	}
 }
