@@ -211,6 +211,8 @@ func (b *Bot) text(ctx context.Context, req *Request) (*flows.Message, error) {
 		return nil, nil // chatter in a chat that is not part of a process
 	}
 	switch {
+	case u.ReplyToBot && u.Unreadable:
+		return nil, flows.Refuse(flows.MsgReplyUnreadable)
 	case u.ReplyToBot && u.Attachment != "":
 		return nil, flows.Refuse(flows.ErrNeedText)
 	case u.ReplyToBot:

@@ -36,6 +36,10 @@ type Update struct {
 	// given with the Button that asked for them. Each is taken as the
 	// private text the button waited for.
 	Fields []string
+	// Unreadable marks a message whose text the platform withheld (on
+	// Discord, a reply that does not mention the bot): the person is told
+	// how to answer instead.
+	Unreadable bool
 	// Edited marks an edit of an earlier message.
 	Edited bool
 	// Attachment names non-text content ("photo", "voice", "sticker", …).

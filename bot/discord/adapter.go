@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"sync"
 	"time"
@@ -90,8 +91,12 @@ type Adapter struct {
 	botID   string
 
 	dms     sync.Map // user id → direct message channel id
-	serial  serial   // direct messages of one channel, handled in order
+	serial  serial   // messages of one channel, handled in order
 	dropped chan struct{}
+	// running counts the work handed on from the gateway's events, so that
+	// Run returns only when it is done (or a bound has passed).
+	running sync.WaitGroup
+	guilds  guildChannels
 
 	// bg lives as long as the adapter runs: work finished in the
 	// background stops with it.
@@ -126,6 +131,7 @@ func New(ctx context.Context, cfg Config, core Core, store Store) (*Adapter, err
 		codec:   bot.ButtonCodec{Key: core.ButtonKey()},
 		dropped: make(chan struct{}, 1),
 	}
+	a.serial.spawn = a.spawn
 	a.bg, a.stopBG = context.WithCancel(context.WithoutCancel(ctx))
 	a.gateway, a.rest = a.session(), a.session()
 	a.gateway.Identify.Intents = intents
@@ -137,6 +143,11 @@ func New(ctx context.Context, cfg Config, core Core, store Store) (*Adapter, err
 	a.gateway.AddHandler(recovered(a, "disconnect", a.onDisconnect))
 	a.gateway.AddHandler(recovered(a, "interaction", a.onInteraction))
 	a.gateway.AddHandler(recovered(a, "message", a.onMessage))
+	a.gateway.AddHandler(recovered(a, "message_update", a.onMessageUpdate))
+	a.gateway.AddHandler(recovered(a, "guild_create", a.onGuildCreate))
+	a.gateway.AddHandler(recovered(a, "guild_delete", a.onGuildDelete))
+	a.gateway.AddHandler(recovered(a, "channel_create", a.onChannelCreate))
+	a.gateway.AddHandler(recovered(a, "thread_create", a.onThreadCreate))
 	a.gateway.AddHandler(recovered(a, "channel_delete", a.onChannelDelete))
 	a.gateway.AddHandler(recovered(a, "thread_delete", a.onThreadDelete))
 
@@ -181,12 +192,36 @@ func (r redirect) RoundTrip(req *http.Request) (*http.Response, error) {
 	return http.DefaultTransport.RoundTrip(req)
 }
 
-// redact removes the token from an error.
+// interactionURL matches the token in the URLs of interaction answers and
+// their webhook: with it, anyone could post or edit the bot's answers to
+// that person for 15 minutes.
+var interactionURL = regexp.MustCompile(`(/(?:interactions|webhooks)/[0-9]+/)[^/?\s"']+`)
+
+// redact removes the bot token, and any interaction token, from an error
+// before it is logged: net/http errors quote the URL.
 func (a *Adapter) redact(err error) error {
-	if err == nil || a.cfg.Token == "" || !strings.Contains(err.Error(), a.cfg.Token) {
+	if err == nil {
+		return nil
+	}
+	msg := err.Error()
+	clean := interactionURL.ReplaceAllString(msg, "${1}<token>")
+	if a.cfg.Token != "" {
+		clean = strings.ReplaceAll(clean, a.cfg.Token, "<token>")
+	}
+	if clean == msg {
 		return err
 	}
-	return errors.New(strings.ReplaceAll(err.Error(), a.cfg.Token, "<token>"))
+	return errors.New(clean)
+}
+
+// spawn runs work on its own goroutine, counted in running and recovered.
+func (a *Adapter) spawn(work func()) {
+	a.running.Add(1)
+	go func() {
+		defer a.running.Done()
+		defer a.recoverPanic("work")
+		work()
+	}()
 }
 
 // recovered wraps an event handler so that a panic is logged, not fatal:

@@ -15,8 +15,8 @@ func TestAnAnonymousAnswerThroughAForm(t *testing.T) {
 	if m.Title != "Ronde 1: je antwoord" || len(m.Inputs) != 1 || m.Inputs[0].Label != "Je anonieme antwoord" || m.Inputs[0].Style != 2 || !m.Inputs[0].Required {
 		t.Errorf("form %+v", *m)
 	}
-	if !strings.HasPrefix(m.Inputs[0].Placeholder, "Wat is er voor jou gebeurd") {
-		t.Errorf("the form's hint is %q, want the round's question", m.Inputs[0].Placeholder)
+	if m.Inputs[0].Placeholder != "Niemand ziet wie dit schreef, ook de gespreksleiders niet." {
+		t.Errorf("the form's hint is %q, want who sees the answer", m.Inputs[0].Placeholder)
 	}
 	done := s.submit(s.ann, s.buren, form, "De **parkeerdruk** @everyone")
 	if done.Flags&64 == 0 || !strings.Contains(shown(done.Content), "anoniem opgeslagen") {

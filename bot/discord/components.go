@@ -28,8 +28,22 @@ const (
 var errTooManyButtons = errors.New("more buttons than a Discord message holds")
 
 // components turns button rows into action rows of buttons whose custom id
-// is the signed intent. Rows longer than five are wrapped.
+// is the signed intent. Rows longer than five are wrapped; when that makes
+// more rows than a message holds, neighbouring rows share one, so that
+// every button stays (up to Discord's 25).
 func (a *Adapter) components(rows [][]bot.Button) ([]discordgo.MessageComponent, error) {
+	if n := rowsNeeded(rows); n > maxRows {
+		var packed [][]bot.Button
+		for _, r := range rows {
+			last := len(packed) - 1
+			if last >= 0 && len(packed[last])+len(r) <= maxRowButtons {
+				packed[last] = append(packed[last], r...)
+				continue
+			}
+			packed = append(packed, append([]bot.Button(nil), r...))
+		}
+		rows = packed
+	}
 	var out []discordgo.MessageComponent
 	var row []discordgo.MessageComponent
 	flush := func() {
@@ -58,6 +72,15 @@ func (a *Adapter) components(rows [][]bot.Button) ([]discordgo.MessageComponent,
 		return out[:maxRows], errTooManyButtons
 	}
 	return out, nil
+}
+
+// rowsNeeded is how many action rows rows take, wrapped at five buttons.
+func rowsNeeded(rows [][]bot.Button) int {
+	n := 0
+	for _, r := range rows {
+		n += (len(r) + maxRowButtons - 1) / maxRowButtons
+	}
+	return n
 }
 
 // modal is a form as a Discord modal, in the form discordgo v0.29 can read

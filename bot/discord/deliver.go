@@ -197,7 +197,12 @@ func sendError(err error) error {
 	if errors.As(err, &rl) {
 		return &bot.RetryLater{After: max(rl.RetryAfter, 50*time.Millisecond)}
 	}
-	if hasCode(err, codeUnknownChannel, codeMissingAccess, codeCannotDMUser, codeMissingPermision) || isStatus(err, http.StatusForbidden, http.StatusNotFound) {
+	// A request Discord refuses for what it is (400: a locked thread, a
+	// malformed message) will never be taken: retrying it would hold up
+	// every later message to the chat. A 401 is not among them: the token
+	// was reset, and the messages wait for the right one.
+	if hasCode(err, codeUnknownChannel, codeMissingAccess, codeCannotDMUser, codeMissingPermision) ||
+		isStatus(err, http.StatusBadRequest, http.StatusForbidden, http.StatusNotFound, http.StatusRequestEntityTooLarge) {
 		return fmt.Errorf("%w: %v", bot.ErrUndeliverable, err)
 	}
 	return err
@@ -243,12 +248,18 @@ func (a *Adapter) loseChat(ch *discordgo.Channel) {
 	if ch == nil || ch.ID == "" {
 		return
 	}
-	go func() {
-		defer a.recoverPanic("lose chat")
-		if err := a.core.LoseChat(a.bg, chatID(ch.ID), "dc:deleted:"+ch.ID); err != nil {
-			a.log.Warn("tell the facilitators about a deleted channel failed", "err", err)
+	a.guilds.forget(ch.GuildID, ch.ID)
+	a.loseChats([]string{ch.ID}, "dc:deleted:")
+}
+
+func (a *Adapter) loseChats(channels []string, key string) {
+	a.spawn(func() {
+		for _, id := range channels {
+			if err := a.core.LoseChat(a.bg, chatID(id), key+id); err != nil {
+				a.log.Warn("tell the facilitators about a lost channel failed", "err", err)
+			}
 		}
-	}()
+	})
 }
 
 var _ bot.Transport = (*Adapter)(nil)

@@ -34,6 +34,7 @@ func (a *Adapter) Run(ctx context.Context) error {
 			select {
 			case <-ctx.Done():
 				_ = a.gateway.Close()
+				a.finish()
 				return nil
 			case <-a.dropped:
 				a.log.WarnContext(ctx, "discord gateway connection lost; reconnecting")
@@ -50,6 +51,25 @@ func (a *Adapter) Run(ctx context.Context) error {
 		case <-time.After(backoff):
 		}
 		backoff = min(2*backoff, maxBackoff)
+	}
+}
+
+// finishWithin bounds how long Run waits, on shutdown, for the work in
+// hand (an answer being stored, a form's fields) to end.
+const finishWithin = 10 * time.Second
+
+// finish waits for the work handed on from the gateway's events: no new
+// events come once the connection is closed.
+func (a *Adapter) finish() {
+	done := make(chan struct{})
+	go func() {
+		a.running.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-time.After(finishWithin):
+		a.log.Warn("discord: stopping with work still in hand", "waited", finishWithin.String())
 	}
 }
 
@@ -80,12 +100,10 @@ func (a *Adapter) onDisconnect(*discordgo.Disconnect) {
 
 // onReady starts a session. Events of an earlier session that were never
 // received are not replayed by Discord (only a resumed session gets them),
-// so the direct messages sent meanwhile are fetched and handled now.
+// so what was sent meanwhile is fetched and handled now: the catching up
+// of each channel is queued before any live message of this session.
 func (a *Adapter) onReady(*discordgo.Ready) {
-	go func() {
-		defer a.recoverPanic("resync")
-		if err := a.catchUp(a.bg); err != nil && a.bg.Err() == nil {
-			a.log.Warn("catch up on direct messages failed", "err", a.redact(err))
-		}
-	}()
+	if err := a.catchUp(a.bg); err != nil && a.bg.Err() == nil {
+		a.log.Warn("catch up after a new session failed", "err", a.redact(err))
+	}
 }

@@ -56,7 +56,7 @@ func (a *Adapter) onInteraction(e *discordgo.InteractionCreate) {
 	if in.user.Bot {
 		return
 	}
-	go func() {
+	a.spawn(func() {
 		defer func() {
 			if v := recover(); v != nil {
 				a.log.Error("discord interaction handler panicked", "panic", fmt.Sprint(v))
@@ -64,7 +64,7 @@ func (a *Adapter) onInteraction(e *discordgo.InteractionCreate) {
 			}
 		}()
 		a.interact(in)
-	}()
+	})
 }
 
 // interact turns the interaction into an update for the core. Its data is
@@ -137,7 +137,7 @@ type outcome struct {
 // (Discord then shows "thinking…") and completed when the core is done.
 func (a *Adapter) answer(in interaction, k kind, u *bot.Update) {
 	done := make(chan outcome, 1)
-	go func() {
+	a.spawn(func() {
 		defer func() {
 			if v := recover(); v != nil {
 				a.log.Error("discord update handling panicked", "panic", fmt.Sprint(v))
@@ -146,7 +146,7 @@ func (a *Adapter) answer(in interaction, k kind, u *bot.Update) {
 		}()
 		reply, err := a.core.Handle(a.bg, u)
 		done <- outcome{reply, err}
-	}()
+	})
 	if a.cfg.AnswerWithin > 0 {
 		timer := time.NewTimer(a.cfg.AnswerWithin)
 		select {

@@ -2,6 +2,7 @@ package discord
 
 import (
 	"context"
+	"net/http"
 	"sort"
 	"strings"
 	"time"
@@ -47,11 +48,9 @@ func (a *Adapter) onMessage(m *discordgo.MessageCreate) {
 	if !a.repliesToUs(msg) {
 		if ref := msg.ReferencedMessage; ref != nil && ref.Author != nil && ref.Author.ID == a.botID {
 			// A reply to the bot it cannot read (it did not mention the
-			// bot): the person would think they answered.
-			go func() {
-				defer a.recoverPanic("unreadable reply")
-				a.explainUnreadable(a.bg, msg)
-			}()
+			// bot): the person would think they answered. The core says
+			// how to, if the channel is a group of a process.
+			a.serial.do(m.ChannelID, func() { a.answerReply(a.bg, msg, "dc:m:"+msg.ID, false, true) })
 		}
 		return
 	}
@@ -68,6 +67,30 @@ func (a *Adapter) repliesToUs(m *discordgo.Message) bool {
 	return ref != nil && ref.Author != nil && ref.Author.ID == a.botID && a.replyText(m) != ""
 }
 
+// onMessageUpdate takes edits: of a reply that answered a round, a new
+// version of the answer (as on Telegram); of a direct message, a kind word
+// that an edit is not taken (it could be anything the bot asked for).
+func (a *Adapter) onMessageUpdate(e *discordgo.MessageUpdate) {
+	m := e.Message
+	if m == nil || m.Author == nil || m.Author.Bot || m.EditedTimestamp == nil {
+		return // not an edit by a person (embeds resolved, a pin, …)
+	}
+	key := "dc:e:" + m.ID + ":" + m.EditedTimestamp.UTC().Format(time.RFC3339Nano)
+	switch {
+	case e.GuildID == "":
+		a.serial.do(m.ChannelID, func() { a.explainEdit(a.bg, m) })
+	case a.repliesToUs(m):
+		a.serial.do(m.ChannelID, func() { a.answerReply(a.bg, m, key, true, false) })
+	}
+}
+
+func (a *Adapter) explainEdit(ctx context.Context, m *discordgo.Message) {
+	text := a.core.Renderer().Line(flows.L(flows.MsgEditedPrivately), flows.DefaultLanguage)
+	if _, err := a.sendReply(ctx, m.ChannelID, &bot.Reply{Private: true, Text: text}); err != nil {
+		a.log.WarnContext(ctx, "explain an edited direct message failed", "err", a.redact(err))
+	}
+}
+
 // onDirect handles one direct message and answers it there.
 func (a *Adapter) onDirect(ctx context.Context, m *discordgo.Message) {
 	if !a.newer(ctx, m.ChannelID, m.ID) {
@@ -81,7 +104,9 @@ func (a *Adapter) onDirect(ctx context.Context, m *discordgo.Message) {
 		Name: displayName(m.Author, nil),
 		Text: m.Content,
 	}
-	if m.Content == "" && len(m.Attachments) > 0 {
+	if len(m.Attachments) > 0 || len(m.StickerItems) > 0 {
+		// Text is needed; a caption alone is not taken as the answer
+		// while the photo is dropped without a word.
 		u.Attachment = "document"
 	}
 	reply, err := a.core.Handle(ctx, u)
@@ -103,8 +128,19 @@ func (a *Adapter) onReply(ctx context.Context, m *discordgo.Message) {
 	if !a.newer(ctx, m.ChannelID, m.ID) {
 		return
 	}
+	if a.answerReply(ctx, m, "dc:m:"+m.ID, false, false) {
+		a.markSeen(ctx, roundChannelsKey, m.ChannelID, m.ID, roundCatchUp)
+	}
+}
+
+// answerReply hands a reply (or its edit, or one whose text Discord
+// withheld) to the core and answers it; it reports whether the core took
+// it.
+func (a *Adapter) answerReply(ctx context.Context, m *discordgo.Message, key string, edited, unreadable bool) bool {
 	u := &bot.Update{
-		Key:            "dc:m:" + m.ID,
+		Key:            key,
+		Edited:         edited,
+		Unreadable:     unreadable,
 		Chat:           flows.Chat{ID: chatID(m.ChannelID)},
 		User:           userID(m.Author.ID),
 		Name:           displayName(m.Author, m.Member),
@@ -114,35 +150,22 @@ func (a *Adapter) onReply(ctx context.Context, m *discordgo.Message) {
 	}
 	reply, err := a.core.Handle(ctx, u)
 	if err != nil {
-		return
+		return false
 	}
-	a.markSeen(ctx, roundChannelsKey, m.ChannelID, m.ID, roundCatchUp)
 	if reply == nil {
-		return
+		return true
 	}
 	channel := m.ChannelID
 	if reply.Private {
 		if channel, err = a.dmChannel(ctx, m.Author.ID); err != nil {
 			a.log.WarnContext(ctx, "open a direct message channel failed", "err", a.redact(err))
-			return
+			return true
 		}
 	}
 	if _, err := a.sendReply(ctx, channel, reply); err != nil {
 		a.log.WarnContext(ctx, "reply in a channel failed", "err", a.redact(err))
 	}
-}
-
-// explainUnreadable tells someone, privately, that their reply to the bot
-// could not be read and how to answer instead.
-func (a *Adapter) explainUnreadable(ctx context.Context, m *discordgo.Message) {
-	channel, err := a.dmChannel(ctx, m.Author.ID)
-	if err != nil {
-		return
-	}
-	text := a.core.Renderer().Line(flows.L(flows.MsgReplyUnreadable), flows.DefaultLanguage)
-	if _, err := a.sendReply(ctx, channel, &bot.Reply{Private: true, Text: text}); err != nil {
-		a.log.WarnContext(ctx, "explain an unreadable reply failed", "err", a.redact(err))
-	}
+	return true
 }
 
 // replyText is a reply's text as the person meant it: without the mention
@@ -163,9 +186,11 @@ func (a *Adapter) replyText(m *discordgo.Message) string {
 	return strings.Join(strings.Fields(text), " ")
 }
 
-// catchUp reads the channels that matter for messages after the last one
-// handled, and handles them in order: direct messages, and replies to the
-// bot in channels with a round.
+// catchUp queues, for each channel that matters (direct messages, and
+// channels with a round, whose replies are answers), the reading and
+// handling of what came after the last message handled there. It is
+// queued in the channel's order, so a live message of the new session
+// waits behind it rather than overtaking (and hiding) what was missed.
 func (a *Adapter) catchUp(ctx context.Context) error {
 	for _, set := range []struct {
 		key    string
@@ -180,31 +205,59 @@ func (a *Adapter) catchUp(ctx context.Context) error {
 			return err
 		}
 		for _, channel := range channels {
-			last, err := a.store.Temp(ctx, lastSeenKey(channel))
-			if err != nil {
-				// Quiet for long enough: nothing to catch up on any more.
-				_ = a.store.RemoveFromSet(ctx, set.key, channel)
-				continue
-			}
-			missed, err := a.rest.ChannelMessages(channel, 100, "", string(last), "", discordgo.WithContext(ctx))
-			if err != nil {
-				a.log.WarnContext(ctx, "read missed messages failed", "err", a.redact(err))
-				continue
-			}
-			sort.Slice(missed, func(i, j int) bool { return snowflakeLess(missed[i].ID, missed[j].ID) })
-			for _, m := range missed {
-				if m.Author == nil || m.Author.Bot || !set.wanted(m) {
-					continue
+			key, handle, wanted := set.key, set.handle, set.wanted
+			a.serial.do(channel, func() {
+				for _, m := range a.missed(ctx, key, channel) {
+					if m.Author != nil && !m.Author.Bot && wanted(m) {
+						handle(ctx, m)
+					}
 				}
-				handle := set.handle
-				a.serial.do(channel, func() {
-					defer a.recoverPanic("missed message")
-					handle(a.bg, m)
-				})
-			}
+			})
 		}
 	}
 	return nil
+}
+
+// Catching up reads pages of catchUpPage messages, trying a failed read
+// catchUpTries times.
+const (
+	catchUpPage  = 100
+	catchUpTries = 4
+)
+
+// missed reads a channel's messages after the last one handled, oldest
+// first, every page of them.
+func (a *Adapter) missed(ctx context.Context, set, channel string) []*discordgo.Message {
+	last, err := a.store.Temp(ctx, lastSeenKey(channel))
+	if err != nil {
+		// Quiet for long enough: nothing to catch up on any more.
+		_ = a.store.RemoveFromSet(ctx, set, channel)
+		return nil
+	}
+	after := string(last)
+	var out []*discordgo.Message
+	for {
+		var page []*discordgo.Message
+		for try := 1; ; try++ {
+			page, err = a.rest.ChannelMessages(channel, catchUpPage, "", after, "", discordgo.WithContext(ctx))
+			if err == nil || try == catchUpTries || isStatus(err, http.StatusForbidden, http.StatusNotFound) {
+				break
+			}
+			if bot.Sleep(ctx, time.Duration(try)*time.Second) != nil {
+				return out
+			}
+		}
+		if err != nil {
+			a.log.WarnContext(ctx, "read missed messages failed", "err", a.redact(err))
+			return out
+		}
+		sort.Slice(page, func(i, j int) bool { return snowflakeLess(page[i].ID, page[j].ID) })
+		out = append(out, page...)
+		if len(page) < catchUpPage {
+			return out
+		}
+		after = page[len(page)-1].ID
+	}
 }
 
 // newer reports whether message id comes after the last one handled in

@@ -7,6 +7,9 @@ import "sync"
 // person are handled in the order they were sent, and nobody waits for
 // another person's.
 type serial struct {
+	// spawn starts a key's goroutine (the adapter counts them, to wait for
+	// them on shutdown).
+	spawn  func(func())
 	mu     sync.Mutex
 	queues map[string][]func()
 }
@@ -20,7 +23,7 @@ func (s *serial) do(key string, work func()) {
 	q, running := s.queues[key]
 	s.queues[key] = append(q, work)
 	if !running {
-		go s.drain(key)
+		s.spawn(func() { s.drain(key) })
 	}
 }
 
