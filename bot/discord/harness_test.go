@@ -3,6 +3,7 @@ package discord
 import (
 	"context"
 	"log/slog"
+	"net/http"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -30,6 +31,9 @@ type harness struct {
 	// sender sends the outbox; flush runs it.
 	sender *bot.Sender
 	runErr chan error
+	// stop ends Run, as cmd/samen does before it closes the store.
+	stopRun  context.CancelFunc
+	stopOnce sync.Once
 
 	mu  sync.Mutex
 	now time.Time
@@ -45,6 +49,9 @@ type harnessOptions struct {
 	Logger *logRecorder
 	// RoundThreads is the adapter's.
 	RoundThreads bool
+	// Transport wraps the HTTP transport to the fake (to break one
+	// request on purpose).
+	Transport func(http.RoundTripper) http.RoundTripper
 }
 
 func newHarness(t testing.TB, opts harnessOptions) *harness {
@@ -70,7 +77,11 @@ func newHarness(t testing.TB, opts harnessOptions) *harness {
 	if within == 0 {
 		within = 5 * time.Second
 	}
-	cfg := Config{Token: h.fake.Token, HTTPClient: h.fake.Client(), AnswerWithin: within, RoundThreads: opts.RoundThreads}
+	client := h.fake.Client()
+	if opts.Transport != nil {
+		client = &http.Client{Transport: opts.Transport(client.Transport), Timeout: client.Timeout}
+	}
+	cfg := Config{Token: h.fake.Token, HTTPClient: client, AnswerWithin: within, RoundThreads: opts.RoundThreads}
 	if opts.Logger != nil {
 		cfg.Logger = opts.Logger.logger()
 	}
@@ -79,21 +90,29 @@ func newHarness(t testing.TB, opts harnessOptions) *harness {
 		t.Fatal(err)
 	}
 	h.sender = bot.NewSender(h.store, h.core.Renderer(), map[string]bot.Transport{Platform: h.a}, nil)
+	h.stopRun = cancel
 	go func() { h.runErr <- h.a.Run(ctx) }()
 	t.Cleanup(func() {
-		cancel()
-		select {
-		case err := <-h.runErr:
-			if err != nil {
-				t.Errorf("Run: %v", err)
-			}
-		case <-time.After(10 * time.Second):
-			t.Error("Run did not stop within 10 s of its context ending")
-		}
+		h.stop()
 		h.store.Close()
 	})
 	h.fake.WaitConnected(t)
 	return h
+}
+
+// stop ends Run's context and waits for Run to return.
+func (h *harness) stop() {
+	h.stopOnce.Do(func() {
+		h.stopRun()
+		select {
+		case err := <-h.runErr:
+			if err != nil {
+				h.t.Errorf("Run: %v", err)
+			}
+		case <-time.After(15 * time.Second):
+			h.t.Error("Run did not stop within 15 s of its context ending")
+		}
+	})
 }
 
 func (h *harness) clock() time.Time {

@@ -4,16 +4,14 @@ package discord
 // forms, slash options read as text, catching up after an outage, shutdown,
 // logs, lost servers, rate limits and refused messages. Where a test needs
 // to break the network in a precise place it builds the harness with a
-// transport of its own (probeHarness).
+// transport of its own (harnessOptions.Transport).
 
 import (
 	"context"
 	"errors"
 	"fmt"
 	"net/http"
-	"path/filepath"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -23,7 +21,6 @@ import (
 	"github.com/samen-bot/samen/bot"
 	"github.com/samen-bot/samen/bot/discord/discordtest"
 	"github.com/samen-bot/samen/flows"
-	"github.com/samen-bot/samen/store"
 )
 
 // ---------------------------------------------------------------------
@@ -33,76 +30,6 @@ import (
 type rtFunc func(*http.Request) (*http.Response, error)
 
 func (f rtFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
-
-// probeHarness is newHarness with two differences: the adapter's HTTP
-// transport can be wrapped (to break one request), and the test can stop
-// Run itself (stop) the way cmd/samen does.
-type probeHarness struct {
-	*harness
-	stopOnce sync.Once
-	cancel   context.CancelFunc
-	runDone  chan error
-	runErr   error
-}
-
-func newProbeHarness(t *testing.T, opts harnessOptions, wrap func(http.RoundTripper) http.RoundTripper) *probeHarness {
-	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	h := &harness{t: t, ctx: ctx, now: time.Date(2026, 9, 7, 9, 0, 0, 0, time.UTC), runErr: make(chan error, 1)}
-	h.fake = &discordtest.Server{}
-	h.fake.Start(t)
-	var err error
-	h.store, err = store.OpenBolt(filepath.Join(t.TempDir(), "samen.db"), store.BoltOptions{Now: h.clock})
-	if err != nil {
-		t.Fatal(err)
-	}
-	h.core, err = bot.New(bot.Config{Store: h.store, Secret: []byte("discord-test-secret-0123456789abcdef"), Now: h.clock})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var core Core = h.core
-	if opts.Core != nil {
-		core = opts.Core(core)
-	}
-	within := opts.AnswerWithin
-	if within == 0 {
-		within = 5 * time.Second
-	}
-	client := h.fake.Client()
-	if wrap != nil {
-		client = &http.Client{Transport: wrap(client.Transport), Timeout: client.Timeout}
-	}
-	cfg := Config{Token: h.fake.Token, HTTPClient: client, AnswerWithin: within, RoundThreads: opts.RoundThreads}
-	if opts.Logger != nil {
-		cfg.Logger = opts.Logger.logger()
-	}
-	h.a, err = New(ctx, cfg, core, h.store)
-	if err != nil {
-		t.Fatal(err)
-	}
-	h.sender = bot.NewSender(h.store, h.core.Renderer(), map[string]bot.Transport{Platform: h.a}, nil)
-	p := &probeHarness{harness: h, cancel: cancel, runDone: make(chan error, 1)}
-	go func() { p.runDone <- h.a.Run(ctx) }()
-	t.Cleanup(func() {
-		p.stop()
-		h.store.Close()
-	})
-	h.fake.WaitConnected(t)
-	return p
-}
-
-// stop ends Run's context and waits for Run to return, as cmd/samen's
-// serve does before it closes the store.
-func (p *probeHarness) stop() {
-	p.stopOnce.Do(func() {
-		p.cancel()
-		select {
-		case p.runErr = <-p.runDone:
-		case <-time.After(10 * time.Second):
-			p.t.Error("Run did not stop within 10 s of its context ending")
-		}
-	})
-}
 
 // linkedTwo is twoGroups without the round: a process with two linked
 // channels, Ann and Bob in the first, Cas in the second.
@@ -123,7 +50,7 @@ func linkedTwo(t *testing.T, h *harness) *twoGroups {
 	return s
 }
 
-// twoGroupsOn is newTwoGroups on a harness the probe built.
+// twoGroupsOn is newTwoGroups on a harness the test built.
 func twoGroupsOn(t *testing.T, h *harness) *twoGroups {
 	t.Helper()
 	s := linkedTwo(t, h)
@@ -140,12 +67,9 @@ func line(h *harness, key flows.MsgKey, lang string) string {
 // Anonymity and data
 
 // Pressing "Anoniem antwoorden" after a named answer withdraws the named
-// answer at once (flows.StartPrivateAnswer stores AnswerWithdrawn, so that
-// one event never ties a person to an anonymous answer) and says so in
-// its reply, together with who can see an anonymous answer. On Discord
-// that reply becomes a form (interactions.go respondNow: r.Form != nil),
-// and the reply's text is never shown: a person who then closes the form
-// has lost their answer without a word.
+// answer at once (so that no one event ties a person to an anonymous
+// answer). On Telegram the reply says so; on Discord the reply is a form,
+// and the form itself must say it.
 func TestTheAnonymousFormSaysTheNamedAnswerIsWithdrawn(t *testing.T) {
 	s := newTwoGroups(t, harnessOptions{})
 	form := s.press(s.ann, s.buren, "Privé antwoorden")
@@ -191,10 +115,8 @@ func TestAStaleFormIsRefusedNotStoredUnderTheirName(t *testing.T) {
 // ---------------------------------------------------------------------
 // Slash command options read as text
 
-// /round with a prompt and no scope is written "/round concerns All …"
-// (commands.go commandText), and the core reads a first word "all" as the
-// scope (routes.go:41-48): the round opens in every group, not here, and
-// the prompt loses its first word.
+// /round with a prompt and no scope opens the round here, with the whole
+// prompt, even when the prompt begins with a scope word ("All …").
 func TestARoundPromptBeginningWithAllOpensHereOnly(t *testing.T) {
 	h := newHarness(t, harnessOptions{})
 	s := linkedTwo(t, h)
@@ -208,10 +130,8 @@ func TestARoundPromptBeginningWithAllOpensHereOnly(t *testing.T) {
 	}
 }
 
-// /close with a reason and no round is written "/close <reason>", and
-// flows.Close reads a first word that is a number or a scope word as the
-// round: "2 mensen …" closes round 2 (another group's), "all …" every
-// round.
+// /close with a reason and no round closes the round here, even when the
+// reason begins with a number ("2 mensen …") or a scope word.
 func TestACloseReasonBeginningWithANumberClosesTheRoundHere(t *testing.T) {
 	h := newHarness(t, harnessOptions{})
 	s := linkedTwo(t, h)
@@ -231,9 +151,7 @@ func TestACloseReasonBeginningWithANumberClosesTheRoundHere(t *testing.T) {
 // Messages
 
 // An answer given as a reply can be edited until the round closes
-// (DESIGN.md §2); Telegram passes edits as Update.Edited. The Discord
-// adapter has no MESSAGE_UPDATE handler: the edit is ignored and the
-// record keeps the first text, without a word to the person.
+// (DESIGN.md §2): the edit is the answer's new version, as on Telegram.
 func TestAnEditedReplyIsTheNewVersionOfTheAnswer(t *testing.T) {
 	s := newTwoGroups(t, harnessOptions{})
 	round := s.find(s.buren, "Ronde 1 · ")
@@ -267,8 +185,7 @@ func TestAnEditedReplyIsTheNewVersionOfTheAnswer(t *testing.T) {
 	}
 }
 
-// The explanation of an unreadable reply is always in Dutch
-// (messages.go:142): a person who chose English with /lang gets Dutch.
+// The explanation of an unreadable reply is in the person's language.
 func TestAnUnreadableReplyIsExplainedInTheirLanguage(t *testing.T) {
 	s := newTwoGroups(t, harnessOptions{})
 	s.dm(s.bob, "/lang en")
@@ -287,16 +204,14 @@ func TestAnUnreadableReplyIsExplainedInTheirLanguage(t *testing.T) {
 // ---------------------------------------------------------------------
 // Catching up after a new session
 
-// catchUp reads each channel once per READY; a failed read is logged and
-// skipped (messages.go:189-193), and the next live message moves
-// "last seen" past the missed one, so it is never handled, not even
-// after the next new session.
+// A read of missed messages that fails once is tried again, so what was
+// sent during the outage is not lost behind the next live message.
 func TestAFailedCatchUpReadIsTriedAgain(t *testing.T) {
 	var fail atomic.Bool
 	failed := make(chan struct{}, 8)
 	var dmPath atomic.Value
 	dmPath.Store("-")
-	p := newProbeHarness(t, harnessOptions{}, func(base http.RoundTripper) http.RoundTripper {
+	p := newHarness(t, harnessOptions{Transport: func(base http.RoundTripper) http.RoundTripper {
 		return rtFunc(func(r *http.Request) (*http.Response, error) {
 			if r.Method == http.MethodGet && strings.HasSuffix(r.URL.Path, dmPath.Load().(string)) && fail.CompareAndSwap(true, false) {
 				failed <- struct{}{}
@@ -304,8 +219,8 @@ func TestAFailedCatchUpReadIsTriedAgain(t *testing.T) {
 			}
 			return base.RoundTrip(r)
 		})
-	})
-	s := twoGroupsOn(t, p.harness)
+	}})
+	s := twoGroupsOn(t, p)
 	dm := s.fake.DMChannel(s.fay)
 	dmPath.Store("/channels/" + dm + "/messages")
 
@@ -338,17 +253,15 @@ func TestAFailedCatchUpReadIsTriedAgain(t *testing.T) {
 	}
 }
 
-// catchUp runs beside the live gateway: a direct message that arrives
-// while the catch-up is still reading is handled first, moves "last
-// seen" past the missed messages, and the catch-up then drops them
-// (onDirect: !a.newer).
+// A direct message that arrives while the catch-up is still reading waits
+// for it: handled first, it would move "last seen" past the missed ones.
 func TestALiveMessageWaitsForTheCatchUp(t *testing.T) {
 	var hold atomic.Bool
 	held := make(chan struct{}, 8)
 	release := make(chan struct{})
 	var dmPath atomic.Value
 	dmPath.Store("-")
-	p := newProbeHarness(t, harnessOptions{}, func(base http.RoundTripper) http.RoundTripper {
+	p := newHarness(t, harnessOptions{Transport: func(base http.RoundTripper) http.RoundTripper {
 		return rtFunc(func(r *http.Request) (*http.Response, error) {
 			if r.Method == http.MethodGet && strings.HasSuffix(r.URL.Path, dmPath.Load().(string)) && hold.CompareAndSwap(true, false) {
 				held <- struct{}{}
@@ -356,8 +269,8 @@ func TestALiveMessageWaitsForTheCatchUp(t *testing.T) {
 			}
 			return base.RoundTrip(r)
 		})
-	})
-	s := twoGroupsOn(t, p.harness)
+	}})
+	s := twoGroupsOn(t, p)
 	dm := s.fake.DMChannel(s.fay)
 	dmPath.Store("/channels/" + dm + "/messages")
 
@@ -413,15 +326,12 @@ func (b *blocking) Handle(ctx context.Context, u *bot.Update) (*bot.Reply, error
 	return b.Core.Handle(ctx, u)
 }
 
-// Run returns as soon as its context ends (gateway.go:33-41); the
-// interaction handlers, direct message queues and the catch-up it started
-// go on, on the store cmd/samen closes right after (run.go serve, then
-// app.close). The Telegram adapter handles updates in its poll loop, so
-// its Run returns after the update in hand.
+// Run returns only when the work in hand is done: cmd/samen closes the
+// store right after it (run.go serve, then app.close).
 func TestRunWaitsForTheWorkInHand(t *testing.T) {
 	b := &blocking{entered: make(chan struct{}), release: make(chan struct{}), done: make(chan string, 1)}
-	p := newProbeHarness(t, harnessOptions{Core: func(c Core) Core { b.Core = c; return b }}, nil)
-	s := twoGroupsOn(t, p.harness)
+	p := newHarness(t, harnessOptions{Core: func(c Core) Core { b.Core = c; return b }})
+	s := twoGroupsOn(t, p)
 	s.fake.Command(s.fay, s.buren, "status")
 	<-b.entered
 
@@ -443,22 +353,22 @@ func TestRunWaitsForTheWorkInHand(t *testing.T) {
 // ---------------------------------------------------------------------
 // Logs
 
-// a.redact removes the bot token only. A failed interaction request is a
-// *url.Error that quotes the URL, and interaction URLs carry the
-// interaction token (valid 15 minutes: anyone holding it can post and
-// edit the bot's answers to that person, ephemeral ones included).
+// A failed interaction request is a *url.Error that quotes the URL, and
+// interaction URLs carry the interaction token (valid 15 minutes: anyone
+// holding it can post and edit the bot's answers to that person): logs
+// never show it.
 func TestNoInteractionTokenInTheLogs(t *testing.T) {
 	var fail atomic.Bool
 	logs := &logRecorder{}
-	p := newProbeHarness(t, harnessOptions{Logger: logs}, func(base http.RoundTripper) http.RoundTripper {
+	p := newHarness(t, harnessOptions{Logger: logs, Transport: func(base http.RoundTripper) http.RoundTripper {
 		return rtFunc(func(r *http.Request) (*http.Response, error) {
 			if strings.HasSuffix(r.URL.Path, "/callback") && fail.CompareAndSwap(true, false) {
 				return nil, errors.New("connection reset by peer")
 			}
 			return base.RoundTrip(r)
 		})
-	})
-	s := twoGroupsOn(t, p.harness)
+	}})
+	s := twoGroupsOn(t, p)
 	fail.Store(true)
 	it := s.fake.Command(s.bob, s.buren, "status")
 	s.fake.Wait(t, "the failed answer logged", func() bool { return logs.has("answer an interaction failed") })
@@ -471,27 +381,22 @@ func TestNoInteractionTokenInTheLogs(t *testing.T) {
 // Losing chats, rate limits, outbox errors
 
 // Removed from a server (GUILD_DELETE without "unavailable"), the bot no
-// longer reaches its linked channels; nothing tells the facilitators
-// (the Telegram adapter does, from my_chat_member), and every message
-// for those groups is dropped as undeliverable.
+// longer reaches its linked channels: the facilitators hear it, as on
+// Telegram.
 func TestRemovalFromAServerIsTold(t *testing.T) {
 	s := newTwoGroups(t, harnessOptions{})
 	s.fake.Dispatch("GUILD_DELETE", map[string]any{"id": s.guild})
 	dm := s.fake.DMChannel(s.fay)
-	s.dm(s.fay, "/help") // handled after the GUILD_DELETE
-	s.flush()
-	if !s.has(dm, "Ik ben uit de chat van Buren") {
-		t.Errorf("the bot was removed from the server with Buren and Ondernemers; the facilitator heard nothing:\n%s", s.transcript(dm))
-	}
+	s.fake.Wait(t, "the facilitator hears of both groups' chats", func() bool {
+		s.flush()
+		return s.has(dm, "Ik ben uit de chat van Buren") && s.has(dm, "Ik ben uit de chat van Ondernemers")
+	})
 }
 
-// A button whose answer continues in the direct messages (an intake)
-// answers the interaction only after the direct message is out
-// (continuePrivately: dmChannel, sendReply, then respondText). Those go
-// through the outbox's session, whose rate limiter sleeps in discordgo
-// (LockBucket ignores ShouldRetryOnRateLimit and the context) while a
-// global limit lasts: the first answer misses Discord's three seconds and
-// the person sees "This interaction failed".
+// A button whose answer continues in the direct messages (an intake) is
+// answered first: the direct message goes through the outbox's session,
+// whose rate limiter sleeps in discordgo while a global limit lasts, and
+// the answer must not miss Discord's three seconds.
 func TestAnInteractionAnswerDoesNotWaitForTheOutboxsRateLimit(t *testing.T) {
 	h := newHarness(t, harnessOptions{})
 	s := linkedTwo(t, h)
@@ -518,10 +423,9 @@ func TestAnInteractionAnswerDoesNotWaitForTheOutboxsRateLimit(t *testing.T) {
 	}
 }
 
-// Discord refusing a message for good with 400 (an archived, locked
-// thread: 50083; any Invalid Form Body: 50035) is not undeliverable for
-// the sender, which tries it again every second, forever, and holds back
-// every later message to that chat. Telegram's adapter drops a 400.
+// A message Discord refuses for good with 400 (an archived, locked thread:
+// 50083; an Invalid Form Body: 50035) is undeliverable: tried again every
+// second it would hold back every later message to that chat.
 func TestARefusedMessageIsNotRetriedForever(t *testing.T) {
 	for _, code := range []int{50083, 50035} {
 		err := sendError(&discordgo.RESTError{
@@ -535,9 +439,8 @@ func TestARefusedMessageIsNotRetriedForever(t *testing.T) {
 	}
 }
 
-// Rows of one button each are not packed: six single-button rows (the
-// template picker under /new with seven templates) lose the sixth,
-// though six buttons fit in two rows.
+// Six single-button rows (the template picker under /new with seven
+// templates) are packed into fewer rows: no button is lost.
 func TestSixSingleButtonRowsKeepEveryButton(t *testing.T) {
 	a := &Adapter{codec: bot.ButtonCodec{Key: make([]byte, 32)}}
 	var rows [][]bot.Button
@@ -554,11 +457,9 @@ func TestSixSingleButtonRowsKeepEveryButton(t *testing.T) {
 	}
 }
 
-// The form for a consent with a concern lets the person type 4000
-// characters (flows.FormFor sets no MaxRunes for PurposeConcern, so
-// components.go modal uses Discord's maximum), the engine takes 500
-// (consent.go maxConcernRunes): a longer concern is refused after it was
-// typed, and the form with the text is gone. (Reason forms, 500, too.)
+// The concern form takes no more than the engine accepts (500 characters):
+// a longer concern would be refused after it was typed, with the form and
+// its text gone.
 func TestAConcernFormTakesNoMoreThanTheEngineAccepts(t *testing.T) {
 	h := newHarness(t, harnessOptions{})
 	s := linkedTwo(t, h)
@@ -597,10 +498,8 @@ func TestAPhotoWithACaptionIsNotTakenAsTheAnswer(t *testing.T) {
 	}
 }
 
-// catchUp reads one page of 100 messages after the last one handled
-// (messages.go:189) and never the next: in a lively channel, a reply
-// to the round sent after 100 other messages during the outage is never
-// read.
+// Catching up reads every page of missed messages: in a lively channel, a
+// reply to the round sent after 100 other messages is still read.
 func TestCatchUpReadsEveryPage(t *testing.T) {
 	s := newTwoGroups(t, harnessOptions{})
 	round := s.find(s.buren, "Ronde 1 · ")
