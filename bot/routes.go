@@ -205,6 +205,9 @@ func (b *Bot) text(ctx context.Context, req *Request) (*flows.Message, error) {
 		if u.Attachment != "" {
 			return nil, flows.Refuse(flows.ErrNeedText)
 		}
+		if a.Anonymous && u.Retained {
+			return nil, flows.Refuse(flows.ErrAnonymousByForm)
+		}
 		return b.run(ctx, req, a.Process, flows.PrivateText{Actor: req.Actor, Await: *a, Text: u.Text})
 	}
 	if req.Process == "" {

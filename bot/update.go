@@ -36,6 +36,10 @@ type Update struct {
 	// given with the Button that asked for them. Each is taken as the
 	// private text the button waited for.
 	Fields []string
+	// Retained marks a private message the platform keeps where the bot's
+	// token can read it back (Discord's direct messages): it must not
+	// carry an anonymous answer, which goes through a form instead.
+	Retained bool
 	// Unreadable marks a message whose text the platform withheld (on
 	// Discord, a reply that does not mention the bot): the person is told
 	// how to answer instead.

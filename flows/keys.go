@@ -643,8 +643,11 @@ const (
 	MsgFormPressAgain       MsgKey = "form_press_again"
 
 	ErrFormExpired MsgKey = "err.form_expired"
-	MsgDone        MsgKey = "done"
-	MsgDMClosed    MsgKey = "dm_closed"
+	// ErrAnonymousByForm: an anonymous answer sent where the platform keeps
+	// it (a Discord direct message).
+	ErrAnonymousByForm MsgKey = "err.anonymous_by_form"
+	MsgDone            MsgKey = "done"
+	MsgDMClosed        MsgKey = "dm_closed"
 	// MsgReplyUnreadable: a reply on Discord that does not mention the bot
 	// arrives without its text.
 	MsgReplyUnreadable MsgKey = "reply_unreadable"

@@ -3,6 +3,8 @@ package discord
 import (
 	"strings"
 	"testing"
+
+	"github.com/samen-bot/samen/flows"
 )
 
 func TestAnAnonymousAnswerThroughAForm(t *testing.T) {
@@ -84,4 +86,19 @@ func TestRoundThreadsAndDeletedChannels(t *testing.T) {
 		s.flush()
 		return s.has(dm, "Ik ben uit de chat van Ondernemers")
 	})
+}
+
+// An anonymous answer typed as a direct message (after closing the form)
+// is refused: Discord keeps direct messages, readable with the bot's
+// token, with the writer's name on them.
+func TestAnAnonymousAnswerIsNotTakenFromADirectMessage(t *testing.T) {
+	s := newTwoGroups(t, harnessOptions{})
+	s.press(s.ann, s.buren, "Anoniem antwoorden") // the form, closed unsent
+	reply := s.dm(s.ann, "Dit wilde ik anoniem zeggen.")
+	if want := line(s.harness, flows.ErrAnonymousByForm, "nl"); shown(reply.Content) != want {
+		t.Errorf("an anonymous answer by direct message was answered %q, want %q", shown(reply.Content), want)
+	}
+	if got := s.progress(s.buren); !strings.HasPrefix(got, "0 van 2") {
+		t.Errorf("progress %q: the direct message was taken", got)
+	}
 }

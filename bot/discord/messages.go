@@ -103,6 +103,8 @@ func (a *Adapter) onDirect(ctx context.Context, m *discordgo.Message) {
 		User: userID(m.Author.ID),
 		Name: displayName(m.Author, nil),
 		Text: m.Content,
+		// Discord keeps direct messages, readable with the bot's token.
+		Retained: true,
 	}
 	if len(m.Attachments) > 0 || len(m.StickerItems) > 0 {
 		// Text is needed; a caption alone is not taken as the answer

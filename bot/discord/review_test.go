@@ -19,7 +19,6 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/samen-bot/samen/bot"
-	"github.com/samen-bot/samen/bot/discord/discordtest"
 	"github.com/samen-bot/samen/flows"
 )
 
@@ -30,34 +29,6 @@ import (
 type rtFunc func(*http.Request) (*http.Response, error)
 
 func (f rtFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
-
-// linkedTwo is twoGroups without the round: a process with two linked
-// channels, Ann and Bob in the first, Cas in the second.
-func linkedTwo(t *testing.T, h *harness) *twoGroups {
-	t.Helper()
-	s := &twoGroups{harness: h, fay: h.fake.AddUser("Fay", "nl"), ann: h.fake.AddUser("Ann", "nl"), bob: h.fake.AddUser("Bob", "nl"), cas: h.fake.AddUser("Cas", "nl")}
-	s.code = h.newProcess(s.fay, "Parkeren")
-	s.guild = h.fake.AddGuild("Wijk")
-	s.buren, s.ondern = h.fake.AddChannel(s.guild, "buren"), h.fake.AddChannel(s.guild, "ondernemers")
-	h.command(s.fay, s.buren, "link", text("code", s.code), text("group", "Buren"))
-	h.command(s.fay, s.ondern, "link", text("code", s.code), text("group", "Ondernemers"))
-	for _, j := range []struct {
-		u       discordtest.User
-		channel string
-	}{{s.ann, s.buren}, {s.bob, s.buren}, {s.cas, s.ondern}} {
-		h.press(j.u, j.channel, "Ik stem in en doe mee")
-	}
-	return s
-}
-
-// twoGroupsOn is newTwoGroups on a harness the test built.
-func twoGroupsOn(t *testing.T, h *harness) *twoGroups {
-	t.Helper()
-	s := linkedTwo(t, h)
-	h.command(s.fay, s.buren, "round", text("kind", "concerns"), text("scope", "all"))
-	h.find(s.buren, "Ronde 1")
-	return s
-}
 
 func line(h *harness, key flows.MsgKey, lang string) string {
 	return h.core.Renderer().Line(flows.L(key), lang).Plain()

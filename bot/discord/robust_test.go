@@ -25,7 +25,22 @@ type twoGroups struct {
 
 func newTwoGroups(t *testing.T, opts harnessOptions) *twoGroups {
 	t.Helper()
-	h := newHarness(t, opts)
+	return twoGroupsOn(t, newHarness(t, opts))
+}
+
+// twoGroupsOn is newTwoGroups on a harness the test built.
+func twoGroupsOn(t *testing.T, h *harness) *twoGroups {
+	t.Helper()
+	s := linkedTwo(t, h)
+	h.command(s.fay, s.buren, "round", text("kind", "concerns"), text("scope", "all"))
+	h.find(s.buren, "Ronde 1")
+	return s
+}
+
+// linkedTwo is twoGroups without the round: a process with two linked
+// channels, Ann and Bob in the first, Cas in the second.
+func linkedTwo(t *testing.T, h *harness) *twoGroups {
+	t.Helper()
 	s := &twoGroups{harness: h, fay: h.fake.AddUser("Fay", "nl"), ann: h.fake.AddUser("Ann", "nl"), bob: h.fake.AddUser("Bob", "nl"), cas: h.fake.AddUser("Cas", "nl")}
 	s.code = h.newProcess(s.fay, "Parkeren")
 	s.guild = h.fake.AddGuild("Wijk")
@@ -38,8 +53,6 @@ func newTwoGroups(t *testing.T, opts harnessOptions) *twoGroups {
 	}{{s.ann, s.buren}, {s.bob, s.buren}, {s.cas, s.ondern}} {
 		h.press(j.u, j.channel, "Ik stem in en doe mee")
 	}
-	h.command(s.fay, s.buren, "round", text("kind", "concerns"), text("scope", "all"))
-	h.find(s.buren, "Ronde 1")
 	return s
 }
 
