@@ -5,6 +5,8 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -197,17 +199,19 @@ func (a *Adapter) registerCommands(ctx context.Context) error {
 	if len(scopes) == 0 {
 		scopes = []string{""}
 	}
+	var errs []error
 	for _, guild := range scopes {
 		key := "discord:commands:" + a.cfg.ApplicationID + ":" + guild
 		if v, err := a.store.Index(ctx, key); err == nil && v == version {
 			continue
 		}
 		if _, err := a.gateway.ApplicationCommandBulkOverwrite(a.cfg.ApplicationID, guild, cmds, discordgo.WithContext(ctx)); err != nil {
-			return err
+			errs = append(errs, fmt.Errorf("server %q: %w", guild, err))
+			continue // the other servers still get theirs
 		}
 		if err := a.store.SetIndex(ctx, key, version); err != nil {
-			return err
+			errs = append(errs, err)
 		}
 	}
-	return nil
+	return errors.Join(errs...)
 }

@@ -100,6 +100,13 @@ func (a *Adapter) destination(ctx context.Context, m bot.OutMessage) (string, er
 		if err != nil {
 			return "", fmt.Errorf("%w: %v", bot.ErrUndeliverable, err)
 		}
+		if _, known := a.dms.Load(user); !known {
+			// Opening the channel is a request of its own: it must not
+			// sleep in discordgo's limiter either.
+			if wait := a.bucketWait(discordgo.EndpointUserChannels("")); wait > 0 {
+				return "", &bot.RetryLater{After: wait}
+			}
+		}
 		channel, err := a.dmChannel(ctx, user)
 		if err != nil {
 			return "", sendError(err)
