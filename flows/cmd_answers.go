@@ -159,6 +159,9 @@ type GiveAnswer struct {
 	Round     int // 0: the round open in the actor's chat
 	Text      string
 	Anonymous bool // the person asked to answer anonymously
+	// Level, when set, is the anonymity the person was told of when they
+	// asked to answer privately (Await.Level); it holds if still allowed.
+	Level string
 	// Edit marks a platform edit of the message that gave the answer.
 	Edit bool
 }
@@ -180,12 +183,12 @@ func (c GiveAnswer) decide(p *Process, env Env) (*Decision, error) {
 	case len([]rune(text)) > limit:
 		return nil, Refuse(ErrAnswerTooLong, "max", limit, "length", len([]rune(text)))
 	}
-	level := r.Def.Anonymity
+	level := r.levelFor(c.Anonymous)
+	if c.Level == r.levelFor(false) || c.Level == r.levelFor(true) {
+		level = c.Level
+	}
 	if c.Anonymous && level == AnonNone {
-		level = r.AnonymousLevel()
-		if level == AnonNone {
-			return nil, Refuse(ErrNoAnonymityHere)
-		}
+		return nil, Refuse(ErrNoAnonymityHere)
 	}
 	if level != AnonNone && !c.Actor.Chat.Private {
 		return nil, Refuse(ErrAnswerPrivately)
@@ -271,14 +274,14 @@ func (c StartPrivateAnswer) decide(p *Process, env Env) (*Decision, error) {
 	if r.Def.Private() {
 		return nil, Refuse(ErrIntakeIsPrivate, "n", r.N)
 	}
-	anonymous := c.Anonymous || r.Def.Anonymity != AnonNone
-	if anonymous && !r.Anonymous() {
+	level := r.levelFor(c.Anonymous)
+	anonymous := level != AnonNone
+	if c.Anonymous && !anonymous {
 		return nil, Refuse(ErrNoAnonymityHere)
 	}
 	b := newBuilder(c.Actor.User, env)
-	b.d.Await = &Await{Process: p.ID, Round: r.N, Anonymous: anonymous}
+	b.d.Await = &Await{Process: p.ID, Round: r.N, Anonymous: anonymous, Level: level}
 	lines := []Line{L(MsgRoundHeader, "n", r.N, "kind", r.Def.Title), p.promptLine(r)}
-	level := r.AnonymousLevel()
 	switch {
 	case anonymous && level == AnonFull && st.answer != nil && st.answer.Level != AnonFull:
 		// A named answer cannot turn anonymous in one step: that one event

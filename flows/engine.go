@@ -84,6 +84,8 @@ type Await struct {
 	// Withdrawn says that asking for this anonymous answer withdrew the
 	// person's named one (which a form must say, as the reply did).
 	Withdrawn bool `json:"w,omitempty"`
+	// Level is the anonymity the person was told their answer gets.
+	Level string `json:"l,omitempty"`
 }
 
 // Purposes of pending input.
@@ -113,7 +115,7 @@ func (c PrivateText) decide(p *Process, env Env) (*Decision, error) {
 	a := c.Await
 	switch a.Purpose {
 	case PurposeAnswer:
-		return GiveAnswer{Actor: c.Actor, Round: a.Round, Text: c.Text, Anonymous: a.Anonymous}.decide(p, env)
+		return GiveAnswer{Actor: c.Actor, Round: a.Round, Text: c.Text, Anonymous: a.Anonymous, Level: a.Level}.decide(p, env)
 	case PurposeConcern:
 		return CastVote{Actor: c.Actor, Round: a.Round, Choice: VoteConcern, Concern: c.Text}.decide(p, env)
 	case PurposeQuestion:

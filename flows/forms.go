@@ -41,12 +41,17 @@ func (p *Process) FormFor(a Await) *Form {
 		label, hint := L(FormAnswerLabel), p.promptLine(r)
 		if a.Anonymous {
 			// Who will see it is what a person must know before
-			// answering (the round's message has the question).
+			// answering (the round's message has the question): the
+			// level they were told of, which the answer gets.
+			level := a.Level
+			if level == "" {
+				level = r.AnonymousLevel()
+			}
 			label, hint = L(FormAnonymousLabel), L(FormHintFacilitators)
 			switch {
 			case a.Withdrawn:
 				hint = L(FormHintNamedWithdrawn)
-			case r.AnonymousLevel() == AnonFull:
+			case level == AnonFull:
 				hint = L(FormHintFull)
 			}
 		}

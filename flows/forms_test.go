@@ -55,3 +55,38 @@ func TestFormForEveryPurposeThatTakesText(t *testing.T) {
 		t.Errorf("an intake asks one question at a time, got form %+v", f)
 	}
 }
+
+// In a round whose answers are hidden from participants (facilitators
+// see them) and where one may choose full anonymity, what the form says
+// is what the answer gets: the private answer stays visible to the
+// facilitators, the anonymous one to nobody.
+func TestTheFormSaysTheLevelTheAnswerGets(t *testing.T) {
+	p := withConcerns(t)
+	def := *p.Rounds[0].Def
+	def.Anonymity, def.AnonymousOption = AnonFacilitators, AnonFull
+	p.Rounds[0].Def = &def
+
+	for i, tc := range []struct {
+		who   Actor
+		asked bool
+		hint  MsgKey
+		level string
+	}{{annDM, false, FormHintFacilitators, AnonFacilitators}, {casDM, true, FormHintFull, AnonFull}} {
+		d := must(t, p, StartPrivateAnswer{Actor: tc.who, Round: 1, Anonymous: tc.asked})
+		f := p.FormFor(*d.Await)
+		if f == nil || f.Fields[0].Hint.Key != tc.hint {
+			t.Errorf("asked %v: form %+v, want the hint %s", tc.asked, f, tc.hint)
+		}
+		must(t, p, PrivateText{Actor: tc.who, Await: *d.Await, Text: "Mijn antwoord"})
+		if n := len(p.Rounds[0].Answers); n != i+1 {
+			t.Fatalf("%d answers after %d", n, i+1)
+		}
+		found := false
+		for _, a := range p.Rounds[0].Answers {
+			found = found || (a.Level == tc.level && (tc.level == AnonFull) == (a.Author == ""))
+		}
+		if !found {
+			t.Errorf("asked %v: no answer stored at level %s: %+v", tc.asked, tc.level, p.Rounds[0].Answers)
+		}
+	}
+}

@@ -95,12 +95,24 @@ func (r *Round) Anonymous() bool {
 }
 
 // AnonymousLevel is the level an answer gets when its author asks for anonymity.
-func (r *Round) AnonymousLevel() string {
-	if r.Def.AnonymousOption != "" && r.Def.AnonymousOption != AnonNone {
+func (r *Round) AnonymousLevel() string { return r.levelFor(true) }
+
+// levelFor is the anonymity of an answer: the kind's, or, when its author
+// asks for anonymity, the stronger of that and the level they may choose.
+// Every place that tells a person who will see their answer, and the one
+// that stores it, asks here.
+func (r *Round) levelFor(asked bool) string {
+	base := r.Def.Anonymity
+	if base == "" {
+		base = AnonNone
+	}
+	if asked && anonStrength[r.Def.AnonymousOption] > anonStrength[base] {
 		return r.Def.AnonymousOption
 	}
-	return r.Def.Anonymity
+	return base
 }
+
+var anonStrength = map[string]int{AnonNone: 0, AnonFacilitators: 1, AnonFull: 2}
 
 func namedKey(u UserID) string         { return "u:" + string(u) }
 func anonymousKey(pseud string) string { return "a:" + pseud }
