@@ -153,6 +153,7 @@ func (b *Bot) effects(ctx context.Context, req *Request, p *flows.Process, res r
 	switch {
 	case res.Await != nil:
 		req.form, req.await, req.asks = p.FormFor(*res.Await), res.Await, true
+		res.Await.ByForm = req.form != nil && req.Update.Forms
 		raw, _ := json.Marshal(res.Await)
 		if err := b.store.PutTemp(ctx, awaitKey(u), raw, awaitTTL); err != nil {
 			b.log.ErrorContext(ctx, "store pending answer failed", "process", res.Await.Process, "err", err)

@@ -1,32 +1,47 @@
 package bot
 
 import (
+	"context"
 	"strings"
 	"testing"
 
 	"github.com/samen-bot/samen/flows"
 )
 
-// submit sends a form's texts with the button that asked for them.
-func (h *harness) submit(user string, where flows.Chat, intent flows.Intent, fields ...string) *Reply {
+// pressForm presses a button on a platform with forms and returns the
+// form it asks with.
+func (h *harness) pressForm(user string, where flows.Chat, intent flows.Intent) *Form {
 	h.t.Helper()
 	u := h.update(user, where, "")
-	u.Button, u.Fields = &intent, fields
+	u.Button, u.Forms = &intent, true
+	r := h.handle(u)
+	if r == nil || r.Form == nil {
+		h.t.Fatalf("%s gave no form: %+v", intent.Do, r)
+	}
+	return r.Form
+}
+
+// submit sends a form's texts, as a platform with forms does.
+func (h *harness) submit(user string, where flows.Chat, f *Form, fields ...string) *Reply {
+	h.t.Helper()
+	intent := f.Intent()
+	u := h.update(user, where, "")
+	u.Button, u.Fields, u.Forms = &intent, fields, true
 	return h.handle(u)
+}
+
+func (h *harness) refusal(r *Reply, key flows.MsgKey) bool {
+	return r != nil && r.Text.Plain() == h.bot.Renderer().Line(flows.L(key), "nl").Plain()
 }
 
 func TestAnswerThroughAForm(t *testing.T) {
 	h := newHarness(t, openBolt(t))
 	h.setup()
-	answer := flows.Intent{Do: flows.DoAnswer, Process: h.code, N: 1, Arg: "anon"}
-	asked := h.press("ann", chat("a"), answer)
-	if asked == nil || asked.Form == nil {
-		t.Fatalf("the answer button gave no form: %+v", asked)
-	}
-	if f := asked.Form; f.Title != "Ronde 1: je antwoord" || len(f.Fields) != 1 || f.Fields[0].Label != "Je anonieme antwoord" || f.Fields[0].Hint == "" || !f.Fields[0].Long {
+	f := h.pressForm("ann", chat("a"), flows.Intent{Do: flows.DoAnswer, Process: h.code, N: 1, Arg: "anon"})
+	if f.Title != "Ronde 1: je antwoord" || len(f.Fields) != 1 || f.Fields[0].Label != "Je anonieme antwoord" || f.Fields[0].Hint == "" || !f.Fields[0].Long {
 		t.Errorf("form = %+v", f)
 	}
-	done := h.submit("ann", chat("a"), answer, "De parkeerdruk in de Dorpsstraat")
+	done := h.submit("ann", chat("a"), f, "De parkeerdruk in de Dorpsstraat")
 	if done == nil || done.Form != nil || !done.Private {
 		t.Fatalf("reply after the form = %+v", done)
 	}
@@ -43,24 +58,27 @@ func TestObjectionThroughAForm(t *testing.T) {
 	h.say("fay", private("fay"), "/consent 1")
 	object := flows.Intent{Do: flows.DoVote, Process: h.code, N: 2, Arg: "objection"}
 
-	asked := h.press("ann", chat("a"), object)
-	if asked == nil || asked.Form == nil || len(asked.Form.Fields) != len(flows.ObjectionFields) {
-		t.Fatalf("the objection button gave %+v, want a form of %d fields", asked, len(flows.ObjectionFields))
+	f := h.pressForm("ann", chat("a"), object)
+	if len(f.Fields) != len(flows.ObjectionFields) {
+		t.Fatalf("the objection form has %d fields, want %d", len(f.Fields), len(flows.ObjectionFields))
 	}
 	v := h.version()
 
-	// An empty field is refused, kindly, and nothing is stored.
-	refused := h.submit("ann", chat("a"), object, "De route", " ", "Een proef", "Klachten")
-	if refused == nil || refused.Form != nil || h.version() != v {
+	// An empty field is refused, kindly, and nothing is stored; what the
+	// form left pending is not taken from a later private message.
+	refused := h.submit("ann", chat("a"), f, "De route", " ", "Een proef", "Klachten")
+	if !h.refusal(refused, flows.ErrFieldEmpty) || h.version() != v {
 		t.Fatalf("a form with an empty field: reply %+v, version %d → %d", refused, v, h.version())
 	}
-	if want := h.bot.Renderer().Line(flows.L(flows.ErrFieldEmpty), "nl").Plain(); refused.Text.Plain() != want {
-		t.Errorf("refusal %q, want %q", refused.Text.Plain(), want)
+	later := h.update("ann", private("ann"), "Hoi, wat moet ik nu doen?")
+	later.Retained = true
+	if r := h.handle(later); !h.refusal(r, flows.ErrUseTheForm) || h.version() != v {
+		t.Fatalf("a private message after a refused form: %+v", r)
 	}
 
 	// The same form once more, all four filled: the objection is cast.
-	h.press("ann", chat("a"), object)
-	done := h.submit("ann", chat("a"), object, "De route", "Hij rijdt langs de school", "Een andere route", "Klachten van ouders")
+	f = h.pressForm("ann", chat("a"), object)
+	done := h.submit("ann", chat("a"), f, "De route", "Hij rijdt langs de school", "Een andere route", "Klachten van ouders")
 	if done == nil || h.version() == v {
 		t.Fatalf("the objection was not stored: %+v", done)
 	}
@@ -68,27 +86,34 @@ func TestObjectionThroughAForm(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(p.Objections) != 1 || p.Objections[0].Part != "De route" || p.Objections[0].Notice != "Klachten van ouders" {
-		t.Errorf("objections = %+v", p.Objections)
+	if len(p.Objections) != 1 {
+		t.Fatalf("objections = %+v", p.Objections)
+	}
+	if o := p.Objections[0]; o.Part != "De route" || o.Harm != "Hij rijdt langs de school" || o.Need != "Een andere route" || o.Notice != "Klachten van ouders" {
+		t.Errorf("the objection's fields are not where they were typed: %+v", o)
 	}
 }
 
-func TestAFormOfAnEarlierButtonIsRefused(t *testing.T) {
+func TestAFormNobodyAskedForIsRefused(t *testing.T) {
 	h := newHarness(t, openBolt(t))
 	h.setup()
-	answer := flows.Intent{Do: flows.DoAnswer, Process: h.code, N: 1}
-	// Never pressed: nothing waits for this form.
+	f := h.pressForm("bob", chat("a"), flows.Intent{Do: flows.DoAnswer, Process: h.code, N: 1})
 	v := h.version()
-	r := h.submit("bob", chat("a"), answer, "Tekst")
-	if r == nil || !strings.Contains(r.Text.Plain(), "eerdere knop") || h.version() != v {
-		t.Fatalf("a form nobody asked for: %+v, version %d → %d", r, v, h.version())
+	// Another person's form: it answers their input, not Cas's.
+	if r := h.submit("cas", chat("b"), f, "Tekst"); !h.refusal(r, flows.ErrFormExpired) || h.version() != v {
+		t.Fatalf("someone else's form: %+v, version %d → %d", r, v, h.version())
 	}
-	// Pressed in another process than the form claims.
-	h.press("bob", chat("a"), answer)
-	other := answer
+	// A form claiming another process.
+	other := *f
 	other.Process = "ZZZZZZ"
-	if r := h.submit("bob", chat("a"), other, "Tekst"); r == nil || !strings.Contains(r.Text.Plain(), "eerdere knop") || h.version() != v {
+	if r := h.submit("bob", chat("a"), &other, "Tekst"); !h.refusal(r, flows.ErrFormExpired) || h.version() != v {
 		t.Fatalf("a form for another process: %+v", r)
+	}
+	// Fields that come with an ordinary button, not a form.
+	u := h.update("bob", chat("a"), "")
+	u.Button, u.Fields = &flows.Intent{Do: flows.DoAnswer, Process: h.code, N: 1}, []string{"Tekst"}
+	if r := h.handle(u); !h.refusal(r, flows.ErrFormExpired) || h.version() != v {
+		t.Fatalf("fields with a button: %+v", r)
 	}
 }
 
@@ -98,17 +123,56 @@ func TestAFormOfAnEarlierButtonIsRefused(t *testing.T) {
 func TestAFormAnswersOnlyTheInputItWasMadeFor(t *testing.T) {
 	h := newHarness(t, openBolt(t))
 	h.setup()
-	anonymous := h.press("ann", chat("a"), flows.Intent{Do: flows.DoAnswer, Process: h.code, N: 1, Arg: "anon"}).Form
-	named := h.press("ann", chat("a"), flows.Intent{Do: flows.DoAnswer, Process: h.code, N: 1}).Form
-	if anonymous == nil || named == nil || anonymous.Input == named.Input {
+	anonymous := h.pressForm("ann", chat("a"), flows.Intent{Do: flows.DoAnswer, Process: h.code, N: 1, Arg: "anon"})
+	named := h.pressForm("ann", chat("a"), flows.Intent{Do: flows.DoAnswer, Process: h.code, N: 1})
+	if anonymous.Input == named.Input {
 		t.Fatalf("forms %+v and %+v: want two forms for different input", anonymous, named)
 	}
 	v := h.version()
-	r := h.submit("ann", chat("a"), anonymous.Intent(), "Dit was bedoeld als anoniem")
-	if r == nil || !strings.Contains(r.Text.Plain(), "eerdere knop") || h.version() != v {
+	if r := h.submit("ann", chat("a"), anonymous, "Dit was bedoeld als anoniem"); !h.refusal(r, flows.ErrFormExpired) || h.version() != v {
 		t.Fatalf("the stale anonymous form: %+v, version %d → %d", r, v, h.version())
 	}
-	if r := h.submit("ann", chat("a"), named.Intent(), "Met mijn naam"); r == nil || h.version() == v {
+	if r := h.submit("ann", chat("a"), named, "Met mijn naam"); r == nil || h.version() == v {
 		t.Fatalf("the current form was not taken: %+v", r)
 	}
+}
+
+// Each text of a form answers the input the one before left: if the
+// person asks for something else between two of them (another button, on
+// another device), the rest is refused, not taken for that.
+func TestAFormsLaterTextsAnswerOnlyWhatTheFormLeft(t *testing.T) {
+	h := newHarness(t, openBolt(t))
+	h.setup()
+	h.say("fay", chat("a"), "/close 1")
+	h.say("fay", private("fay"), "/propose Een buurtbus op zaterdag")
+	h.say("fay", private("fay"), "/consent 1")
+	f := h.pressForm("ann", chat("a"), flows.Intent{Do: flows.DoVote, Process: h.code, N: 2, Arg: "objection"})
+	// After the form's first text, Ann presses "met een zorg" elsewhere.
+	h.bot.store = &interleave{Store: h.store, after: 3, do: func() {
+		h.pressForm("ann", chat("a"), flows.Intent{Do: flows.DoVote, Process: h.code, N: 2, Arg: "concern"})
+	}}
+	v := h.version()
+	r := h.submit("ann", chat("a"), f, "De route", "Hij rijdt langs de school", "Een andere route", "Klachten")
+	if !h.refusal(r, flows.ErrFormExpired) || h.version() != v {
+		t.Fatalf("the form's rest after another button: %+v, version %d → %d", r, v, h.version())
+	}
+}
+
+// interleave runs do once, just before the after-th read of pending
+// input (outside any lock: as another device of the same person would).
+type interleave struct {
+	Store
+	after, n int
+	do       func()
+}
+
+func (s *interleave) Temp(ctx context.Context, key string) ([]byte, error) {
+	if strings.HasPrefix(key, "await:") {
+		if s.n++; s.n == s.after && s.do != nil {
+			do := s.do
+			s.do = nil
+			do()
+		}
+	}
+	return s.Store.Temp(ctx, key)
 }

@@ -574,9 +574,6 @@ func TestOneProcessOnTelegramAndDiscord(t *testing.T) {
 		t.Fatalf("the record has no groups section:\n%s", record)
 	}
 	groups, _, _ = strings.Cut(groups, "\n## ")
-	// (The record says "1 deelnemers": record_group in the catalogs has no
-	// singular form, unlike status_group. The line below fails until it
-	// has.)
 	holds(t, "the record's groups", groups,
 		"- Bewoners Dorpsstraat (Telegram): 2 deelnemers; vertegenwoordigers: Wim\n",
 		"- Gemeente en COA (Telegram): 1 deelnemer; vertegenwoordigers: Marieke\n",

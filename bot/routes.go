@@ -208,6 +208,9 @@ func (b *Bot) text(ctx context.Context, req *Request) (*flows.Message, error) {
 		if a.Anonymous && u.Retained {
 			return nil, flows.Refuse(flows.ErrAnonymousByForm)
 		}
+		if a.ByForm {
+			return nil, flows.Refuse(flows.ErrUseTheForm)
+		}
 		return b.run(ctx, req, a.Process, flows.PrivateText{Actor: req.Actor, Await: *a, Text: u.Text})
 	}
 	if req.Process == "" {
@@ -234,18 +237,23 @@ func (b *Bot) text(ctx context.Context, req *Request) (*flows.Message, error) {
 // form takes the texts of a submitted form as the private texts its button
 // waited for, one after the other, as if typed in the private chat: each
 // is checked by the engine as typed text is, and the first refusal stops
-// the rest. A form whose button is no longer what the bot waits for (the
-// person pressed another since) is refused whole.
+// the rest. A form answers only the input it was made for, and each of its
+// texts only the input the one before left: if the person asked for
+// something else meanwhile (another button, on another device), the rest is
+// refused, not taken for that.
 func (b *Bot) form(ctx context.Context, req *Request) (*flows.Message, error) {
 	u := req.Update
+	if u.Button.Do != flows.DoForm {
+		return nil, flows.Refuse(flows.ErrFormExpired)
+	}
 	var reply *flows.Message
+	expected := u.Button.Arg
 	for i, text := range u.Fields {
 		a, err := b.awaiting(ctx, u.User)
 		switch {
-		case errors.Is(err, flows.ErrNotFound) && i > 0:
+		case errors.Is(err, flows.ErrNotFound) && i > 0 && expected == "":
 			return reply, nil // the form asked for more than the engine needed
-		case errors.Is(err, flows.ErrNotFound), err == nil && a.Process != u.Button.Process,
-			err == nil && i == 0 && u.Button.Do == flows.DoForm && u.Button.Arg != inputID(a):
+		case errors.Is(err, flows.ErrNotFound), err == nil && (a.Process != u.Button.Process || inputID(a) != expected):
 			return nil, flows.Refuse(flows.ErrFormExpired)
 		case err != nil:
 			return nil, err
@@ -254,11 +262,16 @@ func (b *Bot) form(ctx context.Context, req *Request) (*flows.Message, error) {
 		step.Update = &Update{
 			Key:  fmt.Sprintf("%s/field/%d", u.Key, i),
 			Chat: flows.Chat{ID: flows.ChatID(u.User), Private: true},
-			User: u.User, Name: u.Name, Text: text, BotName: u.BotName,
+			User: u.User, Name: u.Name, Text: text, BotName: u.BotName, Forms: u.Forms,
 		}
 		step.Actor = step.Update.actor()
+		step.await = nil
 		if reply, err = b.run(ctx, &step, a.Process, flows.PrivateText{Actor: step.Actor, Await: *a, Text: text}); err != nil {
 			return nil, err
+		}
+		expected = ""
+		if step.await != nil {
+			expected = inputID(step.await)
 		}
 	}
 	return reply, nil

@@ -32,6 +32,9 @@ type Update struct {
 	// Button is a pressed button's intent, already decoded and verified by
 	// the adapter.
 	Button *flows.Intent
+	// Forms says the platform shows a reply's Form as a form: what the bot
+	// then waits for comes through that form only.
+	Forms bool
 	// Fields are the texts of a submitted form (Reply.Form), in order,
 	// given with the Button that asked for them. Each is taken as the
 	// private text the button waited for.

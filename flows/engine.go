@@ -86,6 +86,10 @@ type Await struct {
 	Withdrawn bool `json:"w,omitempty"`
 	// Level is the anonymity the person was told their answer gets.
 	Level string `json:"l,omitempty"`
+	// ByForm says the person was shown a form for it: the text comes
+	// through that form only, never as a later private message (which
+	// they would not know was taken as the answer).
+	ByForm bool `json:"form,omitempty"`
 }
 
 // Purposes of pending input.

@@ -646,8 +646,10 @@ const (
 	// ErrAnonymousByForm: an anonymous answer sent where the platform keeps
 	// it (a Discord direct message).
 	ErrAnonymousByForm MsgKey = "err.anonymous_by_form"
-	MsgDone            MsgKey = "done"
-	MsgDMClosed        MsgKey = "dm_closed"
+	// ErrUseTheForm: private text for input the person was given a form for.
+	ErrUseTheForm MsgKey = "err.use_the_form"
+	MsgDone       MsgKey = "done"
+	MsgDMClosed   MsgKey = "dm_closed"
 	// MsgReplyUnreadable: a reply on Discord that does not mention the bot
 	// arrives without its text.
 	MsgReplyUnreadable MsgKey = "reply_unreadable"

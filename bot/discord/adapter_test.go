@@ -102,3 +102,18 @@ func TestAnAnonymousAnswerIsNotTakenFromADirectMessage(t *testing.T) {
 		t.Errorf("progress %q: the direct message was taken", got)
 	}
 }
+
+// A form closed without sending leaves the answer owed, but a later,
+// unrelated direct message is not taken for it: the person never saw a
+// question in the direct messages, only the form.
+func TestAClosedFormDoesNotTurnALaterMessageIntoAnAnswer(t *testing.T) {
+	s := newTwoGroups(t, harnessOptions{})
+	s.press(s.bob, s.buren, "Privé antwoorden") // the form, closed unsent
+	reply := s.dm(s.bob, "Hoe werkt dit eigenlijk?")
+	if want := line(s.harness, flows.ErrUseTheForm, "nl"); shown(reply.Content) != want {
+		t.Errorf("a later direct message was answered %q, want %q", shown(reply.Content), want)
+	}
+	if got := s.progress(s.buren); !strings.HasPrefix(got, "0 van 2") {
+		t.Errorf("progress %q: the direct message was taken as the answer", got)
+	}
+}

@@ -37,6 +37,8 @@ func (in interaction) update() *bot.Update {
 		Chat: in.chat(),
 		User: userID(in.user.ID),
 		Name: displayName(in.user, in.Member),
+		// What the bot asks for with a form comes through the form.
+		Forms: true,
 	}
 }
 
