@@ -1,0 +1,17 @@
+// Package web is the playground: a real platform adapter whose platform is
+// a web page served by the bot itself. One person at the keyboard chooses
+// who they are (the facilitator, or any resident), types in group rooms
+// and in each person's private chat with the bot, presses the bot's
+// buttons and fills in its forms — through the same bot core as Telegram
+// and Discord, so a whole process can be rehearsed without any chat
+// platform.
+//
+// Ids: a group room is "web:<room>", a person "web:<person>", and a
+// person's private chat with the bot is the chat "web:<person>" (private).
+// Room and person names are kept distinct for that reason.
+//
+// The Playground keeps every chat's messages in memory (the people and
+// rooms themselves in the store), is the core's bot.Transport for "web",
+// and serves the page (Handler). Every POST needs the page's CSRF token
+// and is refused cross-origin; every text is escaped by html/template.
+package web

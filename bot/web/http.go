@@ -1,0 +1,236 @@
+package web
+
+import (
+	"crypto/rand"
+	"crypto/subtle"
+	_ "embed"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"html/template"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/samen-bot/samen/bot"
+)
+
+// csrfCookie holds the page's CSRF token; every POST repeats it in the
+// form field "csrf" or the header X-CSRF-Token.
+const csrfCookie = "samen_csrf"
+
+// Handler serves the page and its actions. Cross-origin POSTs are refused
+// (http.CrossOriginProtection), and every POST must carry the CSRF token
+// of the page's cookie.
+func (p *Playground) Handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /{$}", p.page)
+	mux.HandleFunc("GET /app.js", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/javascript; charset=utf-8")
+		_, _ = w.Write([]byte(appJS))
+	})
+	mux.HandleFunc("GET /chat", p.chatJSON)
+	mux.HandleFunc("GET /file", p.file)
+	mux.HandleFunc("POST /say", p.post(func(r *http.Request) (Result, error) {
+		return p.Say(r.Context(), r.PostFormValue("as"), r.PostFormValue("chat"), r.PostFormValue("text"), r.PostFormValue("reply"))
+	}))
+	mux.HandleFunc("POST /press", p.post(func(r *http.Request) (Result, error) {
+		return p.Press(r.Context(), r.PostFormValue("as"), r.PostFormValue("chat"), r.PostFormValue("data"))
+	}))
+	mux.HandleFunc("POST /submit", p.post(func(r *http.Request) (Result, error) {
+		return p.Submit(r.Context(), r.PostFormValue("as"), r.PostFormValue("chat"), r.PostFormValue("data"), r.PostForm["field"])
+	}))
+	mux.HandleFunc("POST /dismiss", p.post(func(r *http.Request) (Result, error) {
+		p.Dismiss(r.PostFormValue("as"))
+		return Result{}, nil
+	}))
+	mux.HandleFunc("POST /person", p.post(func(r *http.Request) (Result, error) {
+		_, err := p.Add(r.Context(), kindPerson, r.PostFormValue("name"))
+		return Result{}, err
+	}))
+	mux.HandleFunc("POST /room", p.post(func(r *http.Request) (Result, error) {
+		_, err := p.Add(r.Context(), kindRoom, r.PostFormValue("name"))
+		return Result{}, err
+	}))
+	return http.NewCrossOriginProtection().Handler(mux)
+}
+
+// post wraps an action: it checks the CSRF token, runs the action and
+// answers with JSON (fetch) or by going back to the page (a plain form).
+func (p *Playground) post(action func(r *http.Request) (Result, error)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if err := r.ParseForm(); err != nil {
+			http.Error(w, "bad form", http.StatusBadRequest)
+			return
+		}
+		if !validToken(r) {
+			http.Error(w, "Deze pagina is verlopen; laad haar opnieuw.", http.StatusForbidden)
+			return
+		}
+		res, err := action(r)
+		status := http.StatusOK
+		switch {
+		case errors.Is(err, errForged):
+			status = http.StatusBadRequest
+		case errors.Is(err, errRefused):
+			status, res.Notice = http.StatusBadRequest, "Dat kan hier niet."
+		case err != nil && res.Notice == "":
+			status, res.Notice = http.StatusBadRequest, err.Error()
+		case err != nil:
+			p.logger.ErrorContext(r.Context(), "web: action failed", "path", r.URL.Path, "err", err)
+			status = http.StatusInternalServerError
+		}
+		if !strings.Contains(r.Header.Get("Accept"), "application/json") {
+			q := url.Values{"as": {r.PostFormValue("as")}, "chat": {r.PostFormValue("chat")}}
+			http.Redirect(w, r, "/?"+q.Encode(), http.StatusSeeOther)
+			return
+		}
+		writeJSON(w, status, res)
+	}
+}
+
+// validToken reports whether a POST repeats its cookie's token.
+func validToken(r *http.Request) bool {
+	c, err := r.Cookie(csrfCookie)
+	if err != nil || len(c.Value) < 32 {
+		return false
+	}
+	got := r.Header.Get("X-CSRF-Token")
+	if got == "" {
+		got = r.PostFormValue("csrf")
+	}
+	return subtle.ConstantTimeCompare([]byte(got), []byte(c.Value)) == 1
+}
+
+// token returns the request's CSRF token, setting a new cookie if it has
+// none.
+func token(w http.ResponseWriter, r *http.Request) string {
+	if c, err := r.Cookie(csrfCookie); err == nil && len(c.Value) >= 32 {
+		return c.Value
+	}
+	var b [24]byte
+	_, _ = rand.Read(b[:])
+	t := hex.EncodeToString(b[:])
+	http.SetCookie(w, &http.Cookie{Name: csrfCookie, Value: t, Path: "/", HttpOnly: true, SameSite: http.SameSiteStrictMode})
+	return t
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+// visible checks that as may read chat: any room, and their own private
+// chat only.
+func (p *Playground) visible(as, chat string) bool {
+	_, _, err := p.place(as, chat)
+	return err == nil
+}
+
+// chatJSON answers GET /chat?as=&chat=: the chat's messages, its version
+// (for polling) and the form shown to as.
+func (p *Playground) chatJSON(w http.ResponseWriter, r *http.Request) {
+	as, chat := r.FormValue("as"), r.FormValue("chat")
+	if !p.visible(as, chat) {
+		writeJSON(w, http.StatusNotFound, map[string]string{"error": "unknown person or chat"})
+		return
+	}
+	msgs, version := p.Messages(chat)
+	writeJSON(w, http.StatusOK, struct {
+		Version  int          `json:"version"`
+		Messages []Message    `json:"messages"`
+		Form     *pendingForm `json:"form,omitempty"`
+	}{version, msgs, p.Form(as)})
+}
+
+// file serves a message's attachment (the record of /export).
+func (p *Playground) file(w http.ResponseWriter, r *http.Request) {
+	as, chat, id := r.FormValue("as"), r.FormValue("chat"), r.FormValue("id")
+	if !p.visible(as, chat) {
+		http.NotFound(w, r)
+		return
+	}
+	p.mu.Lock()
+	m := p.find(chat, id)
+	p.mu.Unlock()
+	if m == nil || m.File == nil {
+		http.NotFound(w, r)
+		return
+	}
+	w.Header().Set("Content-Type", m.File.Type)
+	w.Header().Set("Content-Disposition", `attachment; filename="`+strings.Map(safeFileRune, m.File.Name)+`"`)
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	_, _ = w.Write(m.File.Data)
+}
+
+func safeFileRune(r rune) rune {
+	if r == '"' || r == '\\' || r < ' ' {
+		return '_'
+	}
+	return r
+}
+
+//go:embed page.html
+var pageHTML string
+
+//go:embed app.js
+var appJS string
+
+var pageTemplate = template.Must(template.New("page").Funcs(template.FuncMap{
+	"bold":   func(s bot.Span) bool { return s.Style&bot.Bold != 0 },
+	"italic": func(s bot.Span) bool { return s.Style&bot.Italic != 0 },
+}).Parse(pageHTML))
+
+// pageData is what the page template shows.
+type pageData struct {
+	CSRF     string
+	As       entity
+	Chat     string
+	ChatName string
+	Private  bool
+	People   []entity
+	Rooms    []entity
+	Messages []Message
+	Version  int
+	Form     *pendingForm
+}
+
+// page serves GET /?as=&chat= (with part=main, only the chat view, for
+// the page's script to refresh).
+func (p *Playground) page(w http.ResponseWriter, r *http.Request) {
+	d := pageData{CSRF: token(w, r)}
+	p.mu.Lock()
+	d.People, d.Rooms = append([]entity(nil), p.people...), append([]entity(nil), p.rooms...)
+	p.mu.Unlock()
+	as, chat := r.FormValue("as"), r.FormValue("chat")
+	if e, ok := p.person(as); ok {
+		d.As = e
+	} else if len(d.People) > 0 {
+		d.As = d.People[0]
+	}
+	if chat == "" && len(d.Rooms) > 0 {
+		chat = string(chatID(d.Rooms[0].ID))
+	}
+	if d.As.ID != "" {
+		if who, c, err := p.place(d.As.ID, chat); err == nil {
+			d.Chat, d.Private, d.ChatName = string(c.ID), c.Private, c.Title
+			if c.Private {
+				d.ChatName = "Privé met Samen (" + who.Name + ")"
+			}
+			d.Messages, d.Version = p.Messages(d.Chat)
+			d.Form = p.Form(d.As.ID)
+		}
+	}
+	name := "page"
+	if r.FormValue("part") == "main" {
+		name = "main"
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'")
+	if err := pageTemplate.ExecuteTemplate(w, name, d); err != nil {
+		p.logger.ErrorContext(r.Context(), "web: render the page failed", "err", err)
+	}
+}
