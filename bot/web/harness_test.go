@@ -102,6 +102,18 @@ func (h *harness) page(as, chat string) string {
 	return string(body)
 }
 
+// get fetches a path and returns the body.
+func (h *harness) get(path string) string {
+	h.t.Helper()
+	resp, err := h.client.Get(h.srv.URL + path)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return string(body)
+}
+
 // post sends an action as the page's script does, with the token in a
 // header unless vals carries it (or nothing, when token is false).
 func (h *harness) post(path string, vals url.Values, token bool, header ...string) (int, Result) {

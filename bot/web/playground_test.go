@@ -73,13 +73,11 @@ func TestWholeProcessInThePlayground(t *testing.T) {
 	if form := h.chat("wim", "web:wim").Form; form == nil || form.Data != f.Form.Data {
 		t.Errorf("the page does not show Wim the form he was given")
 	}
-	res := h.submit("wim", f, script)
+	h.submit("wim", f, script)
 	if h.chat("wim", "web:wim").Form != nil {
 		t.Errorf("the form is still shown after it was sent")
 	}
-	if res.Notice == "" {
-		h.said("wim", "web:wim", "ontvangen")
-	}
+	h.said("wim", "web:wim", "ontvangen")
 	h.replyTo("priya", bewoners, round.ID, "Mijn kinderen fietsen hier langs.")
 	h.said("priya", "web:priya", "je antwoord in ronde 1 (Zorgen en ervaringen delen) is ontvangen")
 	if got := h.said("wim", bewoners, concerns).Text.Plain(); !strings.Contains(got, "2 van 2 hebben geantwoord") {
@@ -145,7 +143,7 @@ func TestWholeProcessInThePlayground(t *testing.T) {
 	// The participant's <script> is text on the page, in every room it
 	// reached, and in the script-refreshed part.
 	for _, chat := range []string{bewoners, welkom} {
-		page := h.page("yusuf", chat)
+		page := h.page("yusuf", chat) + h.get("/?"+url.Values{"as": {"yusuf"}, "chat": {chat}, "part": {"main"}}.Encode())
 		if strings.Contains(page, "<script>alert(1)") {
 			t.Errorf("the page of %s carries the answer's <script> as markup", chat)
 		}
