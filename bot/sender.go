@@ -45,6 +45,10 @@ type Sender struct {
 	transports map[string]Transport
 	log        *slog.Logger
 	wake       chan struct{}
+	// flushing lets one flush at a time read and send an outbox: Run and
+	// a caller's FlushAll (the playground's, after each action) would
+	// otherwise both send the entries pending when they started.
+	flushing sync.Mutex
 
 	mu      sync.Mutex
 	retryAt time.Time // the earliest a waiting chat asked to be tried again
@@ -120,6 +124,8 @@ const outboxBatch = 100
 // every chat with pending messages has to wait. It reports how many
 // entries it completed.
 func (s *Sender) Flush(ctx context.Context, process string) (int, error) {
+	s.flushing.Lock()
+	defer s.flushing.Unlock()
 	done := 0
 	for {
 		entries, err := s.store.PendingOutbox(ctx, process, outboxBatch)
