@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
+	"sync/atomic"
 	"sync"
 	"time"
 
@@ -30,6 +32,13 @@ type Config struct {
 	// Outboxed is called after a commit that queued messages for process,
 	// to wake the sender. Optional.
 	Outboxed func(process string)
+	// DashboardURL is the public address of the web dashboard
+	// ("https://samen.example.org"); /dashboard links go there. Empty:
+	// /dashboard says the dashboard is not enabled (see SetDashboardURL).
+	DashboardURL string
+	// DashboardTTL is how long a dashboard link works. Default:
+	// DefaultDashboardTTL.
+	DashboardTTL time.Duration
 }
 
 // MinSecretBytes is the shortest Secret a Bot accepts.
@@ -44,6 +53,9 @@ type Bot struct {
 	templates map[string]*flows.Template
 	snapEvery int
 	outboxed  func(string)
+	// dashboardURL and dashboardTTL: see Config.
+	dashboardURL atomic.Pointer[string]
+	dashboardTTL time.Duration
 	render    *Renderer
 	handler   Handler
 	mux       *Mux
@@ -67,6 +79,12 @@ func New(cfg Config) (*Bot, error) {
 		templates: cfg.Templates,
 		snapEvery: cfg.SnapshotEvery,
 		outboxed:  cfg.Outboxed,
+
+		dashboardTTL: cfg.DashboardTTL,
+	}
+	b.SetDashboardURL(cfg.DashboardURL)
+	if b.dashboardTTL <= 0 {
+		b.dashboardTTL = DefaultDashboardTTL
 	}
 	if b.log == nil {
 		b.log = slog.New(slog.DiscardHandler)
@@ -90,6 +108,13 @@ func New(cfg Config) (*Bot, error) {
 	b.mux = b.routes()
 	b.handler = Chain(b.mux, Errors(b.log), Recover())
 	return b, nil
+}
+
+// SetDashboardURL sets the dashboard's public address, for a server that
+// knows it only once it listens ("": the dashboard is off).
+func (b *Bot) SetDashboardURL(u string) {
+	u = strings.TrimRight(u, "/")
+	b.dashboardURL.Store(&u)
 }
 
 // Renderer returns the bot's renderer, for adapters and the sender.
@@ -169,6 +194,8 @@ func (b *Bot) resolve(ctx context.Context, req *Request) {
 		req.Lang = lang
 	}
 	switch {
+	case u.Process != "":
+		req.Process = u.Process
 	case u.Button != nil:
 		req.Process = u.Button.Process
 	case !u.Chat.Private:

@@ -14,7 +14,7 @@ import (
 // notYetAvailable are commands of the design (DESIGN.md §3) that later
 // versions add; until then they get a kind answer instead of "unknown".
 var notYetAvailable = []string{
-	"mydata", "forget", "dashboard",
+	"mydata", "forget",
 }
 
 func (b *Bot) routes() *Mux {
@@ -26,6 +26,7 @@ func (b *Bot) routes() *Mux {
 	m.HandleCommand("link", HandlerFunc(b.link))
 	m.HandleCommand("lang", HandlerFunc(b.lang))
 	m.HandleCommand("export", HandlerFunc(b.export))
+	m.HandleCommand("dashboard", HandlerFunc(b.dashboard))
 
 	m.HandleCommand("set", b.inProcess(func(req *Request) flows.Command {
 		key, value := firstWord(req.Args)

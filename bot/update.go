@@ -49,6 +49,10 @@ type Update struct {
 	Unreadable bool
 	// Edited marks an edit of an earlier message.
 	Edited bool
+	// Process, when set, is the process the update acts on: the dashboard
+	// shows one process and acts on it, whatever the person's current
+	// process is. Set only by a caller that checked the person's role.
+	Process string
 	// Attachment names non-text content ("photo", "voice", "sticker", …).
 	Attachment string
 }

@@ -15,14 +15,7 @@ func (c ShowStatus) decide(p *Process, env Env) (*Decision, error) {
 }
 
 func (p *Process) statusLines(env Env) []Line {
-	lines := []Line{L(MsgStatusHeader, "title", p.Title, "code", p.ID)}
-	if n, step, ok := p.CurrentStep(); ok {
-		lines = append(lines, L(MsgStatusStep, "n", n, "steps", len(p.Template.Steps), "kind", p.Template.Kinds[step.Kind].Title))
-	} else if len(p.Rounds) > 0 {
-		lines = append(lines, L(MsgStatusByHand, "template", p.Template.Title, "rounds", len(p.Rounds)))
-	} else {
-		lines = append(lines, L(MsgStatusNotStarted, "steps", len(p.Template.Steps), "template", p.Template.Title))
-	}
+	lines := []Line{L(MsgStatusHeader, "title", p.Title, "code", p.ID), p.phaseLine()}
 	if len(p.Groups) == 0 {
 		lines = append(lines, L(MsgStatusNoGroups, "code", p.ID))
 	}

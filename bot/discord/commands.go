@@ -93,6 +93,7 @@ var commands = []command{
 	{name: "pause"},
 	{name: "resume"},
 	{name: "export"},
+	{name: "dashboard"},
 }
 
 // commandText writes a slash command as the text command the core reads:

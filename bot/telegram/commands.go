@@ -16,11 +16,11 @@ import (
 var (
 	privateCommands = []string{"start", "help", "new", "claim", "status", "plan", "pass", "name", "lang", "timeout", "leave",
 		// What a facilitator does from the private chat.
-		"facilitator", "settings", "set", "round", "close", "propose", "amend", "consent", "nudge", "pause", "resume", "reopen", "export"}
+		"facilitator", "settings", "set", "round", "close", "propose", "amend", "consent", "nudge", "pause", "resume", "reopen", "export", "dashboard"}
 	groupCommands = []string{"join", "status", "plan", "pass", "name", "timeout", "leave", "help"}
 	adminCommands = append(slicesClone(groupCommands),
 		"link", "round", "next", "close", "propose", "amend", "consent", "rep", "confirm",
-		"nudge", "skip", "turn", "pause", "resume", "reopen", "settings", "set", "facilitator", "export")
+		"nudge", "skip", "turn", "pause", "resume", "reopen", "settings", "set", "facilitator", "export", "dashboard")
 )
 
 func slicesClone(s []string) []string { return append([]string(nil), s...) }
