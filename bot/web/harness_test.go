@@ -47,7 +47,7 @@ func newHarness(t *testing.T, people, rooms []string) *harness {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { h.store.Close() })
-	h.core, err = bot.New(bot.Config{Store: h.store, Secret: []byte("web-test-secret-0123456789abcdefgh"), Now: h.clock})
+	h.core, err = bot.New(bot.Config{Store: h.store, Secret: []byte("web-test-secret-0123456789abcdefgh"), Now: h.clock, DashboardURL: dashboardURL})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,7 +57,7 @@ func newHarness(t *testing.T, people, rooms []string) *harness {
 		t.Fatal(err)
 	}
 	sender = bot.NewSender(h.store, h.core.Renderer(), map[string]bot.Transport{Platform: h.pg}, nil)
-	h.srv = httptest.NewServer(h.pg.Handler())
+	h.srv = httptest.NewServer(Mux(h.pg, NewDashboard(h.core, DashboardOptions{Chromium: findChromium(), Flush: h.pg.opts.Flush})))
 	t.Cleanup(h.srv.Close)
 	jar, _ := cookiejar.New(nil)
 	h.client = &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}

@@ -1,0 +1,336 @@
+package web
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/samen-bot/samen/bot"
+	"github.com/samen-bot/samen/flows"
+)
+
+// DashboardCore is what the dashboard needs of the bot core. Every method
+// that takes a process returns bot.ErrNotFacilitator unless the person
+// facilitates it.
+type DashboardCore interface {
+	// VerifyDashboardToken returns whom a link's token lets in, and until
+	// when; bot.ErrLinkExpired or bot.ErrLinkInvalid otherwise.
+	VerifyDashboardToken(token string) (flows.UserID, time.Time, error)
+	Facilitating(ctx context.Context, u flows.UserID) ([]*flows.Process, error)
+	Overview(ctx context.Context, process string, u flows.UserID) (*bot.ProcessView, error)
+	Record(ctx context.Context, process string, u flows.UserID) (title, markdown string, lines []bot.Rich, err error)
+	Act(ctx context.Context, key, process string, u flows.UserID, text string, button *flows.Intent) (*bot.Reply, error)
+	Renderer() *bot.Renderer
+}
+
+// DashboardOptions configures a Dashboard; the zero value is usable.
+type DashboardOptions struct {
+	// Chromium is the browser that prints the record as PDF. Empty: no
+	// PDF (the printable page is always there).
+	Chromium string
+	// SecureCookies marks the session cookie Secure (the public URL is
+	// https).
+	SecureCookies bool
+	// Flush, if set, sends what an action queued before its POST returns
+	// (as Options.Flush). Default: the running sender is woken instead.
+	Flush  func(ctx context.Context) error
+	Logger *slog.Logger
+}
+
+// Dashboard is the facilitators' web page: their processes at a glance,
+// and the actions they take most (rounds, consent, summaries, the
+// record).
+type Dashboard struct {
+	core   DashboardCore
+	opts   DashboardOptions
+	logger *slog.Logger
+
+	mu sync.Mutex
+	// notices are the results of actions taken without JavaScript, shown
+	// once on the next page, by session.
+	notices map[string]string
+}
+
+// NewDashboard returns the dashboard for core.
+func NewDashboard(core DashboardCore, opts DashboardOptions) *Dashboard {
+	d := &Dashboard{core: core, opts: opts, logger: opts.Logger, notices: map[string]string{}}
+	if d.logger == nil {
+		d.logger = slog.New(slog.DiscardHandler)
+	}
+	return d
+}
+
+// sessionCookie holds the link's token after the link was opened, so that
+// the token leaves the address bar (and the history) at once.
+const sessionCookie = "samen_dashboard"
+
+// Handler serves /dashboard and everything below it. Cross-origin POSTs
+// are refused, and every POST must carry the page's CSRF token.
+func (d *Dashboard) Handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /dashboard", d.home)
+	mux.HandleFunc("GET /dashboard/app.js", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/javascript; charset=utf-8")
+		_, _ = w.Write([]byte(dashboardJS))
+	})
+	mux.HandleFunc("GET /dashboard/p/{id}", d.process)
+	mux.HandleFunc("GET /dashboard/p/{id}/record.md", d.recordMarkdown)
+	mux.HandleFunc("GET /dashboard/p/{id}/record.html", d.recordHTML)
+	mux.HandleFunc("GET /dashboard/p/{id}/record.pdf", d.recordPDF)
+	mux.HandleFunc("POST /dashboard/p/{id}/act", d.act)
+	mux.HandleFunc("POST /dashboard/logout", d.logout)
+	return http.NewCrossOriginProtection().Handler(securityHeaders(mux))
+}
+
+// securityHeaders sets what every dashboard response carries: no framing,
+// no referrer (the first address holds the link's token), no caching.
+func securityHeaders(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+		w.Header().Set("Referrer-Policy", "no-referrer")
+		w.Header().Set("X-Content-Type-Options", "nosniff")
+		w.Header().Set("Cache-Control", "no-store")
+		h.ServeHTTP(w, r)
+	})
+}
+
+// who returns the facilitator of the request's session. The link's token
+// (?t=) is taken first; otherwise the session cookie's.
+func (d *Dashboard) who(r *http.Request) (flows.UserID, time.Time, error) {
+	token := r.URL.Query().Get("t")
+	if token == "" {
+		c, err := r.Cookie(sessionCookie)
+		if err != nil {
+			return "", time.Time{}, errNoSession
+		}
+		token = c.Value
+	}
+	return d.core.VerifyDashboardToken(token)
+}
+
+// errNoSession is a request without a link or session.
+var errNoSession = errors.New("no dashboard session")
+
+// home serves GET /dashboard: with ?t=, it opens the session and goes to
+// the clean address; otherwise the list of the person's processes (or the
+// process itself, when there is one).
+func (d *Dashboard) home(w http.ResponseWriter, r *http.Request) {
+	u, until, err := d.who(r)
+	if err != nil {
+		d.refuse(w, r, err)
+		return
+	}
+	if token := r.URL.Query().Get("t"); token != "" {
+		// A session cookie: the token's own expiry is checked on every
+		// request, by the server's clock.
+		http.SetCookie(w, &http.Cookie{
+			Name: sessionCookie, Value: token, Path: "/dashboard",
+			HttpOnly: true, Secure: d.opts.SecureCookies, SameSite: http.SameSiteLaxMode,
+		})
+		http.Redirect(w, r, "/dashboard", http.StatusSeeOther)
+		return
+	}
+	processes, err := d.core.Facilitating(r.Context(), u)
+	if err != nil {
+		d.fail(w, r, err)
+		return
+	}
+	if len(processes) == 1 {
+		http.Redirect(w, r, "/dashboard/p/"+processes[0].ID, http.StatusSeeOther)
+		return
+	}
+	data := listData{CSRF: token(w, r), Until: until}
+	for _, p := range processes {
+		data.Processes = append(data.Processes, listEntry{ID: p.ID, Title: p.Title, Created: p.Created})
+	}
+	d.render(w, r, "list", data)
+}
+
+// process serves GET /dashboard/p/{id} (with part=main, only the part the
+// page's script refreshes).
+func (d *Dashboard) process(w http.ResponseWriter, r *http.Request) {
+	u, until, err := d.who(r)
+	if err != nil {
+		d.refuse(w, r, err)
+		return
+	}
+	view, err := d.core.Overview(r.Context(), r.PathValue("id"), u)
+	if err != nil {
+		d.fail(w, r, err)
+		return
+	}
+	csrf := token(w, r)
+	data := viewOf(processData{
+		CSRF: csrf, Until: until, View: view, Notice: d.takeNotice(csrf),
+		Chart: participationChart(view.Participation, view.Location),
+		PDF:   d.opts.Chromium != "",
+	}, d.core.Renderer())
+	name := "process"
+	if r.FormValue("part") == "main" {
+		name = "main"
+	}
+	d.render(w, r, name, data)
+}
+
+// act serves POST /dashboard/p/{id}/act: one of the facilitator's actions,
+// done through the bot core as if typed in their private chat.
+func (d *Dashboard) act(w http.ResponseWriter, r *http.Request) {
+	if err := r.ParseForm(); err != nil || !validToken(r) {
+		http.Error(w, "Deze pagina is verlopen; laad haar opnieuw.", http.StatusForbidden)
+		return
+	}
+	u, _, err := d.who(r)
+	if err != nil {
+		d.refuse(w, r, err)
+		return
+	}
+	id := r.PathValue("id")
+	text, button, ok := actionCommand(r)
+	if !ok {
+		http.Error(w, "unknown action", http.StatusBadRequest)
+		return
+	}
+	key := r.PostFormValue("key")
+	if key == "" {
+		key = newKey()
+	}
+	reply, err := d.core.Act(r.Context(), key, id, u, text, button)
+	if err != nil {
+		d.fail(w, r, err)
+		return
+	}
+	if d.opts.Flush != nil {
+		if err := d.opts.Flush(r.Context()); err != nil {
+			d.logger.WarnContext(r.Context(), "dashboard: flush the outbox failed", "err", err)
+		}
+	}
+	notice := ""
+	if reply != nil {
+		notice = reply.Text.Plain()
+	}
+	if strings.Contains(r.Header.Get("Accept"), "application/json") {
+		writeJSON(w, http.StatusOK, Result{Notice: notice})
+		return
+	}
+	d.setNotice(r.PostFormValue("csrf"), notice)
+	http.Redirect(w, r, "/dashboard/p/"+id, http.StatusSeeOther)
+}
+
+// actionCommand turns an action's form into the command or button the
+// core takes.
+func actionCommand(r *http.Request) (string, *flows.Intent, bool) {
+	clean := func(name string) string { return strings.Join(strings.Fields(r.PostFormValue(name)), " ") }
+	number := func(name string) (string, bool) {
+		v := clean(name)
+		for _, c := range v {
+			if c < '0' || c > '9' {
+				return "", false
+			}
+		}
+		return v, v != "" && len(v) < 6
+	}
+	switch r.PostFormValue("action") {
+	case "open":
+		kind, scope := clean("kind"), clean("scope")
+		if kind == "" || strings.ContainsAny(kind, " /") {
+			return "", nil, false
+		}
+		if scope != "all" && scope != "joint" {
+			scope = "all"
+		}
+		return strings.TrimSpace("/round " + kind + " " + scope + " " + clean("prompt")), nil, true
+	case "close":
+		n, ok := number("round")
+		return "/close " + n, nil, ok
+	case "consent":
+		n, ok := number("proposal")
+		return "/consent " + n, nil, ok
+	case "summary":
+		n, ok := number("round")
+		if !ok {
+			return "", nil, false
+		}
+		var round int
+		for _, c := range n {
+			round = round*10 + int(c-'0')
+		}
+		return "", &flows.Intent{Do: flows.DoApprove, N: round}, true
+	}
+	return "", nil, false
+}
+
+func newKey() string {
+	var b [12]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+func (d *Dashboard) setNotice(session, notice string) {
+	if session == "" || notice == "" {
+		return
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if len(d.notices) > 1000 {
+		clear(d.notices) // a notice is a courtesy; memory is not spent on it
+	}
+	d.notices[session] = notice
+}
+
+func (d *Dashboard) takeNotice(session string) string {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	n := d.notices[session]
+	delete(d.notices, session)
+	return n
+}
+
+// logout serves POST /dashboard/logout: the session cookie is dropped.
+// (The link itself keeps working until it expires.)
+func (d *Dashboard) logout(w http.ResponseWriter, r *http.Request) {
+	if err := r.ParseForm(); err != nil || !validToken(r) {
+		http.Error(w, "Deze pagina is verlopen; laad haar opnieuw.", http.StatusForbidden)
+		return
+	}
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/dashboard", MaxAge: -1, HttpOnly: true, Secure: d.opts.SecureCookies, SameSite: http.SameSiteLaxMode})
+	d.render(w, r, "message", messageData{Title: "Afgemeld", Text: "Je bent afgemeld. Met /dashboard in je privéchat met Samen krijg je een nieuwe link."})
+}
+
+// refuse answers a request without a valid link or session.
+func (d *Dashboard) refuse(w http.ResponseWriter, r *http.Request, err error) {
+	text := "Deze link klopt niet. Stuur /dashboard in je privéchat met Samen voor een nieuwe."
+	switch {
+	case errors.Is(err, bot.ErrLinkExpired):
+		text = "Deze link is verlopen. Stuur /dashboard in je privéchat met Samen voor een nieuwe."
+	case errors.Is(err, errNoSession):
+		text = "Het dashboard opent met de link die Samen je stuurt: stuur /dashboard in je privéchat met Samen."
+	}
+	w.WriteHeader(http.StatusForbidden)
+	d.render(w, r, "message", messageData{Title: "Geen toegang", Text: text})
+}
+
+// fail answers an error of the core: a process that is not the person's
+// is not found (whether it exists is not told); anything else is logged.
+func (d *Dashboard) fail(w http.ResponseWriter, r *http.Request, err error) {
+	if errors.Is(err, bot.ErrNotFacilitator) {
+		w.WriteHeader(http.StatusNotFound)
+		d.render(w, r, "message", messageData{Title: "Niet gevonden", Text: "Dit proces bestaat niet, of je bent er geen gespreksleider van."})
+		return
+	}
+	d.logger.ErrorContext(r.Context(), "dashboard: request failed", "path", r.URL.Path, "err", err)
+	w.WriteHeader(http.StatusInternalServerError)
+	d.render(w, r, "message", messageData{Title: "Er ging iets mis", Text: "Er ging iets mis aan onze kant. Probeer het zo nog eens."})
+}
+
+func (d *Dashboard) render(w http.ResponseWriter, r *http.Request, name string, data any) {
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	if err := dashboardTemplate.ExecuteTemplate(w, name, data); err != nil {
+		d.logger.ErrorContext(r.Context(), "dashboard: render failed", "template", name, "err", err)
+	}
+}
