@@ -6,8 +6,8 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
-	"sync/atomic"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/samen-bot/samen/flows"
@@ -56,11 +56,11 @@ type Bot struct {
 	// dashboardURL and dashboardTTL: see Config.
 	dashboardURL atomic.Pointer[string]
 	dashboardTTL time.Duration
-	render    *Renderer
-	handler   Handler
-	mux       *Mux
-	zones     sync.Map // name → *time.Location (nil if unknown)
-	locks     processLocks
+	render       *Renderer
+	handler      Handler
+	mux          *Mux
+	zones        sync.Map // name → *time.Location (nil if unknown)
+	locks        processLocks
 }
 
 // New returns a Bot ready to handle updates.
