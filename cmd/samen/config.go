@@ -22,6 +22,7 @@ type Config struct {
 	Templates TemplatesConfig `toml:"templates"`
 	Telegram  TelegramConfig  `toml:"telegram"`
 	Discord   DiscordConfig   `toml:"discord"`
+	Web       WebConfig       `toml:"web"`
 }
 
 // TelegramConfig connects the bot to Telegram. The token and the webhook
@@ -66,6 +67,7 @@ func defaultConfig() Config {
 	return Config{
 		Store: StoreConfig{DataDir: "samen-data"},
 		Log:   LogConfig{Level: "info", Format: "text"},
+		Web:   WebConfig{Listen: defaultListen, Playground: playgroundAuto},
 	}
 }
 
@@ -109,6 +111,8 @@ func loadConfig(path string, explicit bool, getenv func(string) string) (Config,
 	if err := cfg.Telegram.fromEnv(getenv); err != nil {
 		return cfg, err
 	}
+	cfg.Web.fromEnv(getenv)
+	cfg.Web.findChromium()
 	return cfg, cfg.validate()
 }
 
@@ -125,6 +129,7 @@ func (c Config) validate() error {
 	}
 	errs = append(errs, c.Telegram.validate()...)
 	errs = append(errs, c.Discord.validate()...)
+	errs = append(errs, c.Web.validate()...)
 	if c.Log.Format != "text" && c.Log.Format != "json" {
 		errs = append(errs, fmt.Errorf("log.format is %q: use text or json", c.Log.Format))
 	}

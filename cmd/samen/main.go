@@ -1,7 +1,8 @@
 // Command samen runs Samen, a chat bot for samenlevingsprocessen, and its
 // tools:
 //
-//	samen run [-config FILE]        run the bot with the configured platforms
+//	samen [run] [-config FILE]      run the bot with the configured platforms,
+//	                                or else the playground in the browser
 //	samen simulate FILE             run a scripted conversation and print it
 //	samen check FILE…               validate process templates
 //	samen export CODE               print a process's record (Markdown)
@@ -26,7 +27,8 @@ const (
 	exitFailed   = 1 // a check failed, or the bot stopped with an error
 	exitUsage    = 2 // bad arguments, bad configuration, or nothing to run
 	usageMessage = `usage:
-  samen run [-config FILE]     run the bot (config: samen.toml if present; see config.example.toml)
+  samen [run] [-config FILE]   run the bot (config: samen.toml if present; see config.example.toml);
+                               with no chat platform configured, the playground on http://127.0.0.1:8080
   samen simulate FILE          run a scripted conversation against the bot and print the transcript
   samen check FILE...          validate process templates and report every problem with its line
   samen export [-lang nl|en] CODE
@@ -44,8 +46,9 @@ func main() {
 // Main runs a subcommand and returns the exit status. Tests call it directly.
 func Main(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
 	if len(args) == 0 {
-		fmt.Fprint(stderr, usageMessage)
-		return exitUsage
+		// A newcomer's `go run ./cmd/samen`: run, which without any
+		// configuration serves the playground.
+		args = []string{"run"}
 	}
 	switch args[0] {
 	case "run":

@@ -59,20 +59,30 @@ func TestCheckReportsEveryProblemWithItsLine(t *testing.T) {
 	}
 }
 
-func TestRunWithoutPlatformSaysSoAndExits2(t *testing.T) {
+// With the playground off and no chat platform there is nothing to run:
+// samen run opens and checks the store, says what to do and exits 2.
+func TestRunWithPlaygroundOffAndNoPlatformSaysSoAndExits2(t *testing.T) {
 	dir := t.TempDir()
 	code, _, errOut := run(t, map[string]string{"SAMEN_DATA_DIR": dir}, "run", "-config", filepath.Join(dir, "none.toml"))
 	if code != exitUsage || !strings.Contains(errOut, "read config") {
 		t.Fatalf("an explicit missing config file: exit %d, %s", code, errOut)
 	}
-	code, _, errOut = run(t, map[string]string{"SAMEN_DATA_DIR": dir}, "run")
-	if code != exitUsage {
-		t.Fatalf("exit %d, want %d", code, exitUsage)
+	config := filepath.Join(dir, "samen.toml")
+	if err := os.WriteFile(config, []byte("[web]\nplayground = \"off\"\n"), 0o600); err != nil {
+		t.Fatal(err)
 	}
-	for _, want := range []string{"no chat platform is configured", "samen simulate"} {
+	code, out, errOut := run(t, map[string]string{"SAMEN_DATA_DIR": dir}, "run", "-config", config)
+	if code != exitUsage {
+		t.Fatalf("exit %d, want %d:\n%s", code, exitUsage, errOut)
+	}
+	for _, want := range []string{"no chat platform is configured and the playground is off", `set [web] playground to "auto" or "on"`,
+		"SAMEN_TELEGRAM_TOKEN", "SAMEN_DISCORD_TOKEN", "samen simulate"} {
 		if !strings.Contains(errOut, want) {
 			t.Errorf("missing %q in:\n%s", want, errOut)
 		}
+	}
+	if out != "" {
+		t.Errorf("stdout: %q, want nothing (nothing listens)", out)
 	}
 	if _, err := os.Stat(filepath.Join(dir, "samen.db")); err != nil {
 		t.Errorf("the embedded store was not created in the data directory: %v", err)

@@ -10,14 +10,19 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
+	"net/http"
+	"net/netip"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync/atomic"
 	"time"
 
 	"github.com/samen-bot/samen/bot"
 	"github.com/samen-bot/samen/bot/discord"
 	"github.com/samen-bot/samen/bot/telegram"
+	"github.com/samen-bot/samen/bot/web"
 	"github.com/samen-bot/samen/flows"
 	"github.com/samen-bot/samen/store"
 )
@@ -45,18 +50,20 @@ func runCommand(ctx context.Context, args []string, stdout, stderr io.Writer, ge
 		return exitFailed
 	}
 	a.log.Info("indexes checked", "processes", n)
-	if !a.cfg.Telegram.Enabled() && !a.cfg.Discord.Enabled() {
-		fmt.Fprint(stderr, `samen: no chat platform is configured, so there is nothing to connect to.
-The store and configuration are fine. To connect to Telegram, set
-SAMEN_TELEGRAM_TOKEN to your bot's token from @BotFather; for Discord, set
-SAMEN_DISCORD_TOKEN (the README says how, for both).
+	if !a.cfg.platforms() && !a.cfg.Web.playground(false) {
+		fmt.Fprint(stderr, `samen: no chat platform is configured and the playground is off ([web] playground = "off"),
+so there is nothing to run. The store and configuration are fine.
+To rehearse a process in your browser, set [web] playground to "auto" or "on"
+(or remove the line): the playground then serves on [web] listen.
+To connect to Telegram, set SAMEN_TELEGRAM_TOKEN to your bot's token from
+@BotFather; for Discord, set SAMEN_DISCORD_TOKEN (the README says how, for both).
 Or run a whole process in the terminal:
 
   go run ./cmd/samen simulate bot/simulate/testdata/opvang-dorpsstraat.txt
 `)
 		return exitUsage
 	}
-	if err := a.serve(ctx); err != nil && !errors.Is(err, context.Canceled) {
+	if err := a.serve(ctx, stdout); err != nil && !errors.Is(err, context.Canceled) {
 		fmt.Fprintf(stderr, "samen: %v\n", err)
 		return exitFailed
 	}
@@ -70,11 +77,51 @@ type platform interface {
 	Run(ctx context.Context) error
 }
 
-// serve runs the configured platforms, the sender and the timers until ctx
-// ends or one of them fails.
-func (a *app) serve(ctx context.Context) error {
+// platforms reports whether a chat platform is configured.
+func (c Config) platforms() bool { return c.Telegram.Enabled() || c.Discord.Enabled() }
+
+// serve runs the configured platforms, the web server (the playground),
+// the sender and the timers until ctx ends or one of them fails. It
+// prints the web server's address to stdout.
+func (a *app) serve(ctx context.Context, stdout io.Writer) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	// The playground and the web server first: an address in use stops
+	// the start before any platform is connected.
+	var sender *bot.Sender
+	var pg *web.Playground
+	if a.cfg.Web.playground(a.cfg.platforms()) {
+		var err error
+		pg, err = web.New(a.bot, a.store, web.Options{Logger: a.log, Flush: func(ctx context.Context) error {
+			// The sender lets one flush at a time send an outbox, so this
+			// is safe beside its Run.
+			return sender.FlushAll(ctx)
+		}})
+		if err != nil {
+			return fmt.Errorf("start the playground: %w", err)
+		}
+	}
+	// The dashboard runs where its links can reach it: at public_url, or
+	// beside the playground (on this machine).
+	var dash *web.Dashboard
+	if a.cfg.Web.PublicURL != "" || pg != nil {
+		dash = web.NewDashboard(a.bot, web.DashboardOptions{
+			Chromium: a.cfg.Web.Chromium, SecureCookies: strings.HasPrefix(a.cfg.Web.PublicURL, "https://"), Logger: a.log,
+		})
+	}
+	var srv *http.Server
+	var ln net.Listener
+	if h := webHandler(pg, dash); h != nil {
+		var err error
+		if ln, err = listenWeb(ctx, a.cfg.Web.Listen); err != nil {
+			return err
+		}
+		defer ln.Close() // closed by the server once it serves; this is for a failed start
+		srv = newWebServer(h, a.log)
+		if dash != nil {
+			a.bot.SetDashboardURL(a.cfg.Web.url(ln.Addr().String()))
+		}
+	}
 	platforms := map[string]platform{}
 	if a.cfg.Telegram.Enabled() {
 		tg, err := telegram.New(ctx, telegram.Config{
@@ -103,20 +150,46 @@ func (a *app) serve(ctx context.Context) error {
 	for name, p := range platforms {
 		transports[name] = p
 	}
-	sender := bot.NewSender(a.store, a.bot.Renderer(), transports, a.log)
-	a.wake.Store(sender)
-	errs := make(chan error, len(platforms)+2)
-	for _, p := range platforms {
-		go func() { errs <- p.Run(ctx) }()
+	if pg != nil {
+		transports[web.Platform] = pg
 	}
-	go func() { errs <- sender.Run(ctx) }()
-	go func() { errs <- a.bot.RunTimers(ctx, time.Second) }()
+	sender = bot.NewSender(a.store, a.bot.Renderer(), transports, a.log)
+	a.wake.Store(sender)
+
+	// Every part runs until ctx ends or it fails; the first to stop stops
+	// the others, and serve waits for all of them.
+	var parts []func(context.Context) error
+	for _, p := range platforms {
+		parts = append(parts, p.Run)
+	}
+	parts = append(parts, sender.Run, func(ctx context.Context) error { return a.bot.RunTimers(ctx, time.Second) })
+	if srv != nil {
+		parts = append(parts, func(ctx context.Context) error { return serveWeb(ctx, srv, ln, a.log) })
+		a.announceWeb(stdout, ln.Addr(), pg != nil)
+	}
+	errs := make(chan error, len(parts))
+	for _, run := range parts {
+		go func() { errs <- run(ctx) }()
+	}
 	err := <-errs
 	cancel()
-	for range len(platforms) + 1 {
+	for range len(parts) - 1 {
 		<-errs
 	}
 	return err
+}
+
+// announceWeb tells where the web server is: on stdout for the person who
+// started the bot, and in the log.
+func (a *app) announceWeb(stdout io.Writer, addr net.Addr, playground bool) {
+	u := a.cfg.Web.url(addr.String())
+	a.log.Info("web server listening", "listen", addr.String(), "url", u, "playground", playground)
+	if playground {
+		fmt.Fprintf(stdout, "Samen draait: open %s in je browser (Ctrl+C stopt).\n", u)
+		if ap, err := netip.ParseAddrPort(addr.String()); err == nil && !ap.Addr().IsLoopback() {
+			a.log.Warn("the playground has no login: whoever can reach this address can act as anyone in it; keep [web] listen on 127.0.0.1 unless the network is trusted", "listen", addr.String())
+		}
+	}
 }
 
 // configFlag adds -config to fs; the function it returns tells, after
