@@ -1,32 +1,89 @@
-// The playground's page: actions are posted with fetch, and the chat view
-// is fetched again (as HTML the server escaped) when it changed.
+// The playground's page. Actions are posted with fetch; the chat view is
+// fetched again (as HTML the server escaped) after each action and when
+// polling finds that the chat or the form changed. What the person was
+// typing survives a refresh. Text from data is only ever set with
+// textContent here.
 "use strict";
 (function () {
   const csrf = document.querySelector('meta[name="csrf"]').content;
   const main = document.getElementById("main");
+  const $ = function (id) { return document.getElementById(id); };
+  let replyTo = ""; // the id of the bot's message being answered
+  let latest = 0; // the newest refresh: an older one that ends later is dropped
+  let busy = 0; // actions in flight, shown as aria-busy on main
 
-  async function refresh() {
+  function formKey() {
+    const f = $("form");
+    return f ? f.dataset.form : "";
+  }
+
+  function setBusy(d) {
+    busy += d;
+    if (busy > 0) main.setAttribute("aria-busy", "true");
+    else main.removeAttribute("aria-busy");
+  }
+
+  function showReply() {
+    const m = replyTo ? $(replyTo) : null;
+    if (!m) replyTo = "";
+    for (const el of main.querySelectorAll(".msg.replying")) el.classList.remove("replying");
+    const hidden = document.querySelector('#say input[name="reply"]');
+    if (hidden) hidden.value = replyTo;
+    const bar = $("replybar");
+    if (!bar) return;
+    bar.hidden = !m;
+    if (m) {
+      m.classList.add("replying");
+      bar.querySelector("span").textContent = "Antwoord op: " + m.querySelector(".text").textContent;
+    }
+  }
+
+  function scrollToEnd() {
+    const list = $("messages");
+    if (list) list.scrollTop = list.scrollHeight;
+  }
+
+  // refresh shows the chat view anew. After one's own action (own) it
+  // scrolls to the end and puts the cursor in a new form or the message box.
+  async function refresh(own) {
+    const n = ++latest;
     const q = new URLSearchParams({ as: main.dataset.as, chat: main.dataset.chat, part: "main" });
     const r = await fetch("/?" + q.toString(), { headers: { Accept: "text/html" } });
     if (!r.ok) return;
-    const notice = document.getElementById("notice").textContent;
-    main.innerHTML = await r.text();
-    document.getElementById("notice").textContent = notice;
-    const box = document.querySelector('.say input[name="text"]');
-    if (box) box.focus();
+    const html = await r.text();
+    if (n !== latest) return;
+    const list = $("messages");
+    const atEnd = !list || list.scrollHeight - list.scrollTop - list.clientHeight < 60;
+    const active = document.activeElement;
+    const focus = active && active !== main && main.contains(active) ? active.id : "";
+    const kept = new Map();
+    for (const el of main.querySelectorAll("[data-keep]")) kept.set(el.dataset.keep, el.value);
+    const oldForm = formKey();
+    const notice = $("notice").textContent;
+    main.innerHTML = html;
+    $("notice").textContent = notice;
+    for (const el of main.querySelectorAll("[data-keep]")) {
+      if (kept.has(el.dataset.keep)) el.value = kept.get(el.dataset.keep);
+    }
+    main.dataset.version = $("messages").dataset.version;
+    showReply();
+    if (own || atEnd) scrollToEnd();
+    const target = (formKey() !== oldForm && $("field-0")) || (focus && $(focus)) || (own && $("say-text"));
+    if (target) target.focus();
   }
 
   async function poll() {
     try {
       const q = new URLSearchParams({ as: main.dataset.as, chat: main.dataset.chat });
-      const r = await fetch("/chat?" + q.toString());
+      const r = await fetch("/chat?" + q.toString(), { headers: { Accept: "application/json" } });
       if (r.ok) {
         const j = await r.json();
-        if (String(j.version) !== main.dataset.version) {
-          main.dataset.version = String(j.version);
-          await refresh();
+        if (String(j.version) !== main.dataset.version || (j.form ? j.form.data : "") !== formKey()) {
+          await refresh(false);
         }
       }
+    } catch (_) {
+      // The playground is away (restarting): the next poll tries again.
     } finally {
       setTimeout(poll, 1500);
     }
@@ -36,32 +93,62 @@
     const f = e.target;
     if (f.method.toLowerCase() !== "post") return;
     e.preventDefault();
-    const r = await fetch(f.action, {
-      method: "POST",
-      headers: { "X-CSRF-Token": csrf, Accept: "application/json" },
-      body: new URLSearchParams(new FormData(f)),
-    });
-    if (f.dataset.reload) { location.reload(); return; }
-    let j = {};
-    try { j = await r.json(); } catch (_) { j = { notice: "Er ging iets mis; laad de pagina opnieuw." }; }
-    await refresh();
-    document.getElementById("notice").textContent = j.notice || "";
+    const s = e.submitter;
+    const action = s && s.hasAttribute("formaction") ? s.formAction : f.action;
+    const body = new URLSearchParams(new FormData(f));
+    let notice = "";
+    setBusy(1);
+    try {
+      const r = await fetch(action, {
+        method: "POST",
+        headers: { "X-CSRF-Token": csrf, Accept: "application/json" },
+        body: body,
+      });
+      if (f.dataset.reload) {
+        location.reload();
+        return;
+      }
+      let j = {};
+      try { j = await r.json(); } catch (_) { j = { notice: "Er ging iets mis; laad de pagina opnieuw." }; }
+      notice = j.notice || "";
+      if (r.ok) {
+        f.reset();
+        if (f.id === "say") replyTo = "";
+      }
+      await refresh(true);
+    } catch (_) {
+      notice = "De speeltuin is niet bereikbaar; probeer het zo opnieuw.";
+    } finally {
+      $("notice").textContent = notice;
+      // The count of actions done lets a test wait for the one it took.
+      main.dataset.actions = String(Number(main.dataset.actions || 0) + 1);
+      setBusy(-1);
+    }
   });
 
   document.addEventListener("click", function (e) {
-    const a = e.target.closest("a.reply");
-    if (!a) return;
-    e.preventDefault();
-    const reply = document.querySelector('.say input[name="reply"]');
-    const box = document.querySelector('.say input[name="text"]');
-    if (!reply || !box) return;
-    reply.value = a.dataset.id;
-    box.placeholder = "Antwoord op dit bericht…";
-    box.focus();
+    const b = e.target.closest("button.reply, #reply-cancel");
+    if (!b) return;
+    replyTo = b.id === "reply-cancel" ? "" : b.dataset.id;
+    showReply();
+    const box = $("say-text");
+    if (box) box.focus();
   });
 
-  const who = document.querySelector('nav select[name="as"]');
-  if (who) who.addEventListener("change", function () { who.form.submit(); });
+  document.addEventListener("keydown", function (e) {
+    // Ctrl+Enter sends the form; Escape stops answering a message.
+    const form = $("form");
+    if (e.key === "Enter" && (e.ctrlKey || e.metaKey) && form && form.contains(e.target)) {
+      e.preventDefault();
+      form.requestSubmit($("form-send"));
+    } else if (e.key === "Escape" && replyTo) {
+      replyTo = "";
+      showReply();
+    }
+  });
 
-  if (main.dataset.chat) poll();
+  if (main.dataset.chat) {
+    scrollToEnd();
+    setTimeout(poll, 1500);
+  }
 })();

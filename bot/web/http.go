@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/subtle"
 	_ "embed"
@@ -28,6 +29,11 @@ func (p *Playground) Handler() http.Handler {
 	mux.HandleFunc("GET /app.js", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/javascript; charset=utf-8")
 		_, _ = w.Write([]byte(appJS))
+	})
+	mux.HandleFunc("GET /icon.svg", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "image/svg+xml")
+		w.Header().Set("Cache-Control", "max-age=86400")
+		_, _ = w.Write([]byte(iconSVG))
 	})
 	mux.HandleFunc("GET /chat", p.chatJSON)
 	mux.HandleFunc("GET /file", p.file)
@@ -67,7 +73,10 @@ func (p *Playground) post(action func(r *http.Request) (Result, error)) http.Han
 			http.Error(w, "Deze pagina is verlopen; laad haar opnieuw.", http.StatusForbidden)
 			return
 		}
-		res, err := action(r)
+		// An action, once taken, is carried out whole: the browser leaving
+		// the page mid-request (a click on another chat) must not cancel
+		// the bot's work halfway, after the person's message was shown.
+		res, err := action(r.WithContext(context.WithoutCancel(r.Context())))
 		status := http.StatusOK
 		switch {
 		case errors.Is(err, errForged):
@@ -178,9 +187,22 @@ var pageHTML string
 //go:embed app.js
 var appJS string
 
+// iconSVG is the page's icon (without it, a browser asks for /favicon.ico
+// on every load, in vain).
+const iconSVG = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="8" fill="#2f7d9b"/><text x="16" y="23" font-family="sans-serif" font-size="20" font-weight="700" text-anchor="middle" fill="#fff">S</text></svg>`
+
 var pageTemplate = template.Must(template.New("page").Funcs(template.FuncMap{
 	"bold":   func(s bot.Span) bool { return s.Style&bot.Bold != 0 },
 	"italic": func(s bot.Span) bool { return s.Style&bot.Italic != 0 },
+	// initial is the first letter of a name, for its avatar.
+	"initial": func(name string) string {
+		for _, r := range name {
+			return strings.ToUpper(string(r))
+		}
+		return "?"
+	},
+	// round tells a round's message, which one answers by replying to it.
+	"round": func(ref string) bool { return strings.HasPrefix(ref, "round/") },
 }).Parse(pageHTML))
 
 // pageData is what the page template shows.
