@@ -135,9 +135,10 @@ func (b *Bot) Facilitating(ctx context.Context, u flows.UserID) ([]*flows.Proces
 var ErrNotFacilitator = errors.New("not a facilitator of this process")
 
 // facilitated loads process with its log if u facilitates it, else
-// ErrNotFacilitator.
+// ErrNotFacilitator. The role is checked before the log is read: a
+// refusal costs one load, whether the process exists or not.
 func (b *Bot) facilitated(ctx context.Context, process string, u flows.UserID) (*flows.Process, []flows.Event, error) {
-	p, events, err := b.history(ctx, process)
+	p, err := b.load(ctx, process)
 	if errors.Is(err, flows.ErrNotFound) {
 		return nil, nil, ErrNotFacilitator
 	}
@@ -146,6 +147,10 @@ func (b *Bot) facilitated(ctx context.Context, process string, u flows.UserID) (
 	}
 	if !p.IsFacilitator(u) {
 		return nil, nil, ErrNotFacilitator
+	}
+	events, err := b.events(ctx, p)
+	if err != nil {
+		return nil, nil, err
 	}
 	return p, events, nil
 }

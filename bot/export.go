@@ -27,11 +27,21 @@ func (b *Bot) history(ctx context.Context, process string) (*flows.Process, []fl
 	if err != nil {
 		return nil, nil, err
 	}
+	events, err := b.events(ctx, p)
+	if err != nil {
+		return nil, nil, err
+	}
+	return p, events, nil
+}
+
+// events reads p's whole log, up to p's version.
+func (b *Bot) events(ctx context.Context, p *flows.Process) ([]flows.Event, error) {
+	process := p.ID
 	var events []flows.Event
 	for from := int64(1); from <= p.Version; {
 		raw, err := b.store.ReadLog(ctx, process, from, 1000)
 		if err != nil {
-			return nil, nil, fmt.Errorf("read log of %s: %w", process, err)
+			return nil, fmt.Errorf("read log of %s: %w", process, err)
 		}
 		if len(raw) == 0 {
 			break
@@ -39,13 +49,13 @@ func (b *Bot) history(ctx context.Context, process string) (*flows.Process, []fl
 		for _, r := range raw {
 			var e flows.Event
 			if err := json.Unmarshal(r, &e); err != nil {
-				return nil, nil, fmt.Errorf("read log of %s: %w", process, err)
+				return nil, fmt.Errorf("read log of %s: %w", process, err)
 			}
 			events = append(events, e)
 		}
 		from += int64(len(raw))
 	}
-	return p, events, nil
+	return events, nil
 }
 
 // export is /export: the record, privately, as a Markdown file.

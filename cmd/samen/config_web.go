@@ -125,7 +125,8 @@ func checkPublicURL(s string) error {
 }
 
 // playground reports whether the playground runs, given whether a chat
-// platform is configured.
+// platform is configured. Auto serves it only on this machine: it has no
+// login, so on a public address it must be asked for ("on").
 func (w WebConfig) playground(platforms bool) bool {
 	switch w.Playground {
 	case playgroundOn:
@@ -133,8 +134,36 @@ func (w WebConfig) playground(platforms bool) bool {
 	case playgroundOff:
 		return false
 	default:
-		return !platforms
+		return !platforms && w.private()
 	}
+}
+
+// private reports whether only this machine reaches the web server: it
+// listens on a loopback address and public_url, if set, names one.
+func (w WebConfig) private() bool {
+	host, _, err := net.SplitHostPort(w.Listen)
+	if err != nil || !loopback(host) {
+		return false
+	}
+	if w.PublicURL == "" {
+		return true
+	}
+	u, err := url.Parse(w.PublicURL)
+	return err == nil && loopback(u.Hostname())
+}
+
+func loopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// secure reports whether browsers reach the web server over https.
+func (w WebConfig) secure() bool {
+	u, err := url.Parse(w.PublicURL)
+	return err == nil && u.Scheme == "https" // url.Parse lower-cases the scheme
 }
 
 // url is the address browsers use: public_url, or else http:// and addr,

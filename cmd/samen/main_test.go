@@ -90,6 +90,18 @@ func TestRunWithPlaygroundOffAndNoPlatformSaysSoAndExits2(t *testing.T) {
 	if info, err := os.Stat(filepath.Join(dir, secretFile)); err != nil || info.Mode().Perm() != 0o600 {
 		t.Errorf("generated secret: %v %v", info, err)
 	}
+
+	// On a public address the playground, which has no login, is not
+	// served unless asked for.
+	code, out, errOut = run(t, map[string]string{"SAMEN_DATA_DIR": dir, "SAMEN_PUBLIC_URL": "https://samen.example.org"}, "run")
+	if code != exitUsage || out != "" {
+		t.Fatalf("with a public URL and no platform: exit %d, stdout %q:\n%s", code, out, errOut)
+	}
+	for _, want := range []string{"served only on this\nmachine unless asked for", `public_url "https://samen.example.org"`, `playground = "on"`} {
+		if !strings.Contains(errOut, want) {
+			t.Errorf("missing %q in:\n%s", want, errOut)
+		}
+	}
 }
 
 func TestConfigMistakesSayHowToFixThem(t *testing.T) {

@@ -12,10 +12,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"net/netip"
 	"os"
 	"path/filepath"
-	"strings"
 	"sync/atomic"
 	"time"
 
@@ -50,6 +48,17 @@ func runCommand(ctx context.Context, args []string, stdout, stderr io.Writer, ge
 		return exitFailed
 	}
 	a.log.Info("indexes checked", "processes", n)
+	if !a.cfg.platforms() && !a.cfg.Web.playground(false) && a.cfg.Web.Playground != playgroundOff {
+		fmt.Fprintf(stderr, `samen: no chat platform is configured, and the playground is served only on this
+machine unless asked for: it has no login, so whoever reaches it can act as
+anyone in it. [web] listen is %q and public_url %q.
+To rehearse on this machine, listen on 127.0.0.1 (SAMEN_LISTEN=127.0.0.1:8080)
+and leave public_url empty; to serve it to others on a network you trust, set
+[web] playground = "on". To connect to Telegram or Discord, set
+SAMEN_TELEGRAM_TOKEN or SAMEN_DISCORD_TOKEN (the README says how).
+`, a.cfg.Web.Listen, a.cfg.Web.PublicURL)
+		return exitUsage
+	}
 	if !a.cfg.platforms() && !a.cfg.Web.playground(false) {
 		fmt.Fprint(stderr, `samen: no chat platform is configured and the playground is off ([web] playground = "off"),
 so there is nothing to run. The store and configuration are fine.
@@ -106,7 +115,7 @@ func (a *app) serve(ctx context.Context, stdout io.Writer) error {
 	var dash *web.Dashboard
 	if a.cfg.Web.PublicURL != "" || pg != nil {
 		dash = web.NewDashboard(a.bot, web.DashboardOptions{
-			Chromium: a.cfg.Web.Chromium, SecureCookies: strings.HasPrefix(a.cfg.Web.PublicURL, "https://"), Logger: a.log,
+			Chromium: a.cfg.Web.Chromium, SecureCookies: a.cfg.Web.secure(), Logger: a.log,
 		})
 	}
 	var srv *http.Server
@@ -186,9 +195,12 @@ func (a *app) announceWeb(stdout io.Writer, addr net.Addr, playground bool) {
 	a.log.Info("web server listening", "listen", addr.String(), "url", u, "playground", playground)
 	if playground {
 		fmt.Fprintf(stdout, "Samen draait: open %s in je browser (Ctrl+C stopt).\n", u)
-		if ap, err := netip.ParseAddrPort(addr.String()); err == nil && !ap.Addr().IsLoopback() {
-			a.log.Warn("the playground has no login: whoever can reach this address can act as anyone in it; keep [web] listen on 127.0.0.1 unless the network is trusted", "listen", addr.String())
+		if !a.cfg.Web.private() {
+			a.log.Warn("the playground has no login: whoever can reach this address can act as anyone in it; keep [web] listen on 127.0.0.1 and public_url empty unless the network is trusted", "listen", addr.String(), "url", u)
 		}
+	}
+	if a.cfg.Web.PublicURL != "" && !a.cfg.Web.secure() && !a.cfg.Web.private() {
+		a.log.Warn("public_url is plain http on a public address: dashboard links and sessions travel unencrypted; put https in front (a reverse proxy) and set public_url to its https address", "url", u)
 	}
 }
 

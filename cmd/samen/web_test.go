@@ -41,8 +41,15 @@ func TestWebConfig(t *testing.T) {
 		{name: "defaults", listen: "127.0.0.1:8080", alone: true},
 		{name: "playground on", config: "[web]\nplayground = \"on\"\n", listen: "127.0.0.1:8080", alone: true, beside: true},
 		{name: "playground off", config: "[web]\nplayground = \"off\"\n", listen: "127.0.0.1:8080"},
+		// On a public address, auto does not serve the playground (it has
+		// no login); "on" does.
 		{name: "the file", config: "[web]\nlisten = \"0.0.0.0:9000\"\npublic_url = \"https://samen.example.org/\"\n",
-			listen: "0.0.0.0:9000", publicURL: "https://samen.example.org", alone: true},
+			listen: "0.0.0.0:9000", publicURL: "https://samen.example.org"},
+		{name: "public_url alone", env: map[string]string{"SAMEN_PUBLIC_URL": "https://samen.example.org"},
+			listen: "127.0.0.1:8080", publicURL: "https://samen.example.org"},
+		{name: "listening on every address", env: map[string]string{"SAMEN_LISTEN": "0.0.0.0:8080"}, listen: "0.0.0.0:8080"},
+		{name: "public and on", config: "[web]\nplayground = \"on\"\npublic_url = \"https://samen.example.org\"\n",
+			listen: "127.0.0.1:8080", publicURL: "https://samen.example.org", alone: true, beside: true},
 		{name: "the environment wins", config: "[web]\nlisten = \"0.0.0.0:9000\"\npublic_url = \"https://samen.example.org\"\n",
 			env:    map[string]string{"SAMEN_LISTEN": "127.0.0.1:0", "SAMEN_PUBLIC_URL": "http://localhost:8080/"},
 			listen: "127.0.0.1:0", publicURL: "http://localhost:8080", alone: true},
