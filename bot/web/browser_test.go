@@ -1,7 +1,8 @@
 package web
 
-// The browser tests drive the playground in headless Chromium (found by
-// chromium below; they are skipped without one, except in CI). Their
+// The browser tests drive the playground, and the dashboard it links to
+// (dashboard_browser_test.go), in headless Chromium (found by chromium
+// below; they are skipped without one, except in CI). Their
 // screenshots go to $SAMEN_ARTIFACTS if set; with -update-screenshots also
 // to testdata/screenshots, for the README:
 //
@@ -23,6 +24,7 @@ import (
 	"github.com/chromedp/cdproto/log"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/cdproto/target"
 	"github.com/chromedp/chromedp"
 
 	"github.com/samen-bot/samen/flows"
@@ -58,15 +60,20 @@ func chromium(t *testing.T) string {
 	return ""
 }
 
-// browser is one tab of headless Chromium on the harness's page. What the
-// page throws, writes to the console as an error (a CSP violation too) or
-// opens as a dialog fails the test.
+// browser is one tab of headless Chromium on the harness's server: the
+// playground's page, or a tab it opened (the dashboard). What a page
+// throws, writes to the console as an error (a CSP violation too) or opens
+// as a dialog fails the test.
 type browser struct {
 	t     *testing.T
 	h     *harness
 	ctx   context.Context
 	shots string // where screenshots go
+	*watch
+}
 
+// watch gathers what the pages of one browser did wrong, in any tab.
+type watch struct {
 	mu       sync.Mutex
 	problems []string
 }
@@ -77,7 +84,7 @@ const wait = 15 * time.Second
 func newBrowser(t *testing.T, h *harness) *browser {
 	t.Helper()
 	path := chromium(t)
-	b := &browser{t: t, h: h, shots: os.Getenv("SAMEN_ARTIFACTS")}
+	b := &browser{t: t, h: h, shots: os.Getenv("SAMEN_ARTIFACTS"), watch: &watch{}}
 	if b.shots == "" {
 		b.shots = t.TempDir()
 	} else if err := os.MkdirAll(b.shots, 0o755); err != nil {
@@ -155,19 +162,19 @@ func (b *browser) listen(ev any) {
 	}
 }
 
-func (b *browser) problem(format string, args ...any) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	b.problems = append(b.problems, fmt.Sprintf(format, args...))
+func (w *watch) problem(format string, args ...any) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.problems = append(w.problems, fmt.Sprintf(format, args...))
 }
 
-func (b *browser) failed() bool {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return len(b.problems) > 0
+func (w *watch) failed() bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return len(w.problems) > 0
 }
 
-// check fails the test for anything the page did wrong so far.
+// check fails the test for anything the pages did wrong so far.
 func (b *browser) check() {
 	b.t.Helper()
 	b.mu.Lock()
@@ -176,6 +183,51 @@ func (b *browser) check() {
 		b.t.Error(p)
 	}
 	b.problems = nil
+}
+
+// newTab runs click, which makes the page open a new tab (a link with
+// target=_blank) at an address for which want is true, and returns that
+// tab, watched as this one. The tab closes at the end of the test, or
+// with close.
+func (b *browser) newTab(what string, click chromedp.Action[chromedp.Void], want func(url string) bool) *browser {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, wait)
+	defer cancel()
+	opened := chromedp.WaitNewTarget(ctx, func(info *target.Info) bool { return info.Type == "page" && want(info.URL) })
+	b.do(what, click)
+	var id target.ID
+	select {
+	case id = <-opened:
+	case <-ctx.Done():
+	}
+	if id == "" {
+		b.fatal("%s: no new tab opened", what)
+	}
+	tab := &browser{t: b.t, h: b.h, shots: b.shots, watch: b.watch}
+	var cancelTab context.CancelFunc
+	tab.ctx, cancelTab = chromedp.NewContext(b.ctx, chromedp.WithTargetID(id), chromedp.WithListener(tab.listen))
+	b.t.Cleanup(cancelTab)
+	if err := chromedp.Do(tab.ctx); err != nil {
+		b.fatal("%s: attach to the new tab: %v", what, err)
+	}
+	return tab
+}
+
+// close closes a tab newTab opened.
+func (b *browser) close() {
+	b.t.Helper()
+	if err := chromedp.Cancel(b.ctx); err != nil && !errors.Is(err, context.Canceled) {
+		b.t.Fatalf("close the tab: %v", err)
+	}
+}
+
+// activate brings the tab to the front, as a person switching tabs does.
+func (b *browser) activate() {
+	b.t.Helper()
+	b.do("switch to the tab", chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		_, err := chromedp.CallBrowser(ctx, target.ActivateTarget, target.ActivateTargetParams{TargetID: t.TargetID})
+		return err
+	}))
 }
 
 // do runs browser actions; a failure ends the test, with what the page
@@ -194,7 +246,7 @@ func (b *browser) fatal(format string, args ...any) {
 	b.check()
 	ctx, cancel := context.WithTimeout(b.ctx, 5*time.Second)
 	defer cancel()
-	shown, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(() => { const m = document.getElementById("main"); return m ? "as " + m.dataset.as + " in " + m.dataset.chat + ":\n" + m.innerText : document.body.innerText; })()`))
+	shown, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(() => { const m = document.getElementById("main"); return m && m.dataset.as !== undefined ? "as " + m.dataset.as + " in " + m.dataset.chat + ":\n" + m.innerText : location.pathname + ":\n" + document.body.innerText; })()`))
 	if err != nil {
 		shown = "(the page cannot be read: " + err.Error() + ")"
 	}
@@ -360,7 +412,7 @@ func (b *browser) sees(text string) string {
 func (b *browser) screenshot(name string) {
 	b.t.Helper()
 	// Let the page settle: nothing in flight, the newest message in view.
-	b.until("the page is idle", `() => !document.getElementById("main").hasAttribute("aria-busy")`, nil)
+	b.until("the page is idle", `() => { const m = document.getElementById("main"); return document.readyState === "complete" && !(m && m.hasAttribute("aria-busy")); }`, nil)
 	png, err := chromedp.Run(b.ctx, chromedp.FullScreenshot(100))
 	if err != nil {
 		b.fatal("screenshot %s: %v", name, err)

@@ -1,8 +1,10 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"log/slog"
@@ -55,11 +57,13 @@ type Dashboard struct {
 	// notices are the results of actions taken without JavaScript, shown
 	// once on the next page, by session.
 	notices map[string]string
+	// printing holds a token while Chromium prints a PDF.
+	printing chan struct{}
 }
 
 // NewDashboard returns the dashboard for core.
 func NewDashboard(core DashboardCore, opts DashboardOptions) *Dashboard {
-	d := &Dashboard{core: core, opts: opts, logger: opts.Logger, notices: map[string]string{}}
+	d := &Dashboard{core: core, opts: opts, logger: opts.Logger, notices: map[string]string{}, printing: make(chan struct{}, 1)}
 	if d.logger == nil {
 		d.logger = slog.New(slog.DiscardHandler)
 	}
@@ -78,6 +82,10 @@ func (d *Dashboard) Handler() http.Handler {
 	mux.HandleFunc("GET /dashboard/app.js", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/javascript; charset=utf-8")
 		_, _ = w.Write([]byte(dashboardJS))
+	})
+	mux.HandleFunc("GET /dashboard/icon.svg", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "image/svg+xml")
+		_, _ = w.Write([]byte(iconSVG))
 	})
 	mux.HandleFunc("GET /dashboard/p/{id}", d.process)
 	mux.HandleFunc("GET /dashboard/p/{id}/record.md", d.recordMarkdown)
@@ -171,11 +179,23 @@ func (d *Dashboard) process(w http.ResponseWriter, r *http.Request) {
 		Chart: participationChart(view.Participation, view.Location),
 		PDF:   d.opts.Chromium != "",
 	}, d.core.Renderer())
-	name := "process"
-	if r.FormValue("part") == "main" {
-		name = "main"
+	// The part the script refreshes is rendered first: its digest tells
+	// the script whether anything changed, so that an unchanged page is
+	// left alone (nothing moves under the cursor).
+	var part bytes.Buffer
+	if err := dashboardTemplate.ExecuteTemplate(&part, "main", data); err != nil {
+		d.fail(w, r, err)
+		return
 	}
-	d.render(w, r, name, data)
+	sum := sha256.Sum256(part.Bytes())
+	data.Version = hex.EncodeToString(sum[:8])
+	if r.FormValue("part") == "main" {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Header().Set("X-Dashboard-Version", data.Version)
+		_, _ = w.Write(part.Bytes())
+		return
+	}
+	d.render(w, r, "process", data)
 }
 
 // act serves POST /dashboard/p/{id}/act: one of the facilitator's actions,

@@ -6,20 +6,35 @@
   var main = document.getElementById("main");
   if (!main || !main.dataset.refresh) return;
   var csrf = document.querySelector('meta[name="csrf"]').content;
-  var last = "";
+  var latest = 0; // the newest refresh: an older one that ends later is dropped
+  var timer = 0;
 
   function refresh() {
+    var n = ++latest;
     return fetch(main.dataset.refresh, { credentials: "same-origin" })
-      .then(function (r) { return r.ok ? r.text() : Promise.reject(r.status); })
-      .then(function (html) {
-        if (html === last) return;
-        last = html;
-        var doc = new DOMParser().parseFromString("<body>" + html + "</body>", "text/html");
+      .then(function (r) {
+        if (r.status === 403) {
+          // The link's time is up: refreshing again will not help.
+          clearInterval(timer);
+          say("Je sessie is verlopen. Stuur /dashboard in je privéchat met Samen voor een nieuwe link.");
+        }
+        if (!r.ok) return Promise.reject(r.status);
+        return r.text().then(function (html) {
+          return { html: html, version: r.headers.get("X-Dashboard-Version") || "" };
+        });
+      })
+      .then(function (part) {
+        // The count of refreshes lets a test wait for one.
+        main.dataset.refreshes = String(Number(main.dataset.refreshes || 0) + 1);
+        // Only the newest answer counts, and only if the page changed.
+        if (n !== latest || (part.version && part.version === main.dataset.version)) return;
+        var doc = new DOMParser().parseFromString("<body>" + part.html + "</body>", "text/html");
         var notice = document.getElementById("notice");
         var kept = notice ? notice.cloneNode(true) : null;
         main.replaceChildren.apply(main, Array.from(doc.body.childNodes));
         var fresh = document.getElementById("notice");
         if (kept && fresh && !fresh.textContent.trim()) fresh.replaceWith(kept);
+        main.dataset.version = part.version;
         main.dataset.updated = String(Date.now());
       })
       .catch(function () { /* the next tick tries again */ });
@@ -42,7 +57,9 @@
     e.preventDefault();
     var body = new URLSearchParams(new FormData(form));
     Array.from(form.querySelectorAll("button")).forEach(function (b) { b.disabled = true; });
-    fetch(form.action, {
+    // Not form.action: the forms have a field named "action", which
+    // shadows the property.
+    fetch(form.getAttribute("action"), {
       method: "POST", body: body, credentials: "same-origin",
       headers: { "Accept": "application/json", "X-CSRF-Token": csrf }
     })
@@ -52,10 +69,11 @@
         if (form.closest("aside")) form.reset();
         return refresh();
       })
+      .catch(function () { say("Het dashboard is niet bereikbaar; probeer het zo opnieuw."); })
       .finally(function () {
         Array.from(form.querySelectorAll("button")).forEach(function (b) { b.disabled = false; });
       });
   });
 
-  setInterval(refresh, 3000);
+  timer = setInterval(refresh, 3000);
 })();

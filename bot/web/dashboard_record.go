@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -16,10 +17,64 @@ import (
 
 // recordData is the printable record.
 type recordData struct {
-	Title string
-	Lines []bot.Rich
+	Title  string
+	Blocks []recordBlock
 	// Printed is when the page was made, in the process's time zone.
 	Printed string
+}
+
+// recordBlock is a part of the printable record: a heading (Heading 1 to
+// 4, its text in Text), a list (Items), or a paragraph (Text).
+type recordBlock struct {
+	Heading int
+	Text    bot.Rich
+	Items   []bot.Rich
+}
+
+// recordBlocks lays out the record's lines, which are written as Markdown
+// (the record is a Markdown file too): "# " and deeper start headings,
+// "- " and "• " list items, and an indented line goes on with the item
+// before it.
+func recordBlocks(lines []bot.Rich) []recordBlock {
+	var blocks []recordBlock
+	for _, l := range lines {
+		plain := l.Plain()
+		level := len(plain) - len(strings.TrimLeft(plain, "#"))
+		switch {
+		case level >= 1 && level <= 4 && strings.HasPrefix(plain[level:], " "):
+			blocks = append(blocks, recordBlock{Heading: level, Text: trimRich(l, level+1)})
+		case strings.HasPrefix(plain, "- ") || strings.HasPrefix(plain, "• "):
+			_, rest, _ := strings.Cut(plain, " ")
+			item := trimRich(l, len(plain)-len(rest))
+			if n := len(blocks); n > 0 && blocks[n-1].Items != nil {
+				blocks[n-1].Items = append(blocks[n-1].Items, item)
+			} else {
+				blocks = append(blocks, recordBlock{Items: []bot.Rich{item}})
+			}
+		case strings.HasPrefix(plain, "  ") && len(blocks) > 0 && blocks[len(blocks)-1].Items != nil:
+			items := blocks[len(blocks)-1].Items
+			last := &items[len(items)-1]
+			*last = append(append(slices.Clip(*last), bot.Span{Text: "\n"}), trimRich(l, len(plain)-len(strings.TrimLeft(plain, " ")))...)
+		default:
+			blocks = append(blocks, recordBlock{Text: l})
+		}
+	}
+	return blocks
+}
+
+// trimRich drops the first n bytes of r's text.
+func trimRich(r bot.Rich, n int) bot.Rich {
+	var out bot.Rich
+	for _, sp := range r {
+		if n >= len(sp.Text) {
+			n -= len(sp.Text)
+			continue
+		}
+		sp.Text = sp.Text[n:]
+		n = 0
+		out = append(out, sp)
+	}
+	return out
 }
 
 // record loads the record for the request's facilitator; on failure it
@@ -56,7 +111,7 @@ func (d *Dashboard) recordHTML(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	d.render(w, r, "record", recordData{Title: title, Lines: lines, Printed: time.Now().Format("2006-01-02 15:04")})
+	d.render(w, r, "record", recordData{Title: title, Blocks: recordBlocks(lines), Printed: time.Now().Format("2006-01-02 15:04")})
 }
 
 // recordPDF serves the record as PDF, printed by Chromium from the same
@@ -71,8 +126,19 @@ func (d *Dashboard) recordPDF(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	// One browser at a time: a PDF is rare, a browser is heavy, and
+	// anyone can become a facilitator of a process of their own.
+	select {
+	case d.printing <- struct{}{}:
+		defer func() { <-d.printing }()
+	default:
+		w.Header().Set("Retry-After", "30")
+		w.WriteHeader(http.StatusServiceUnavailable)
+		d.render(w, r, "message", messageData{Title: "Even geduld", Text: "Er wordt net een ander verslag als PDF gemaakt. Probeer het over een halve minuut nog eens, of open de afdrukbare pagina."})
+		return
+	}
 	var page bytes.Buffer
-	if err := dashboardTemplate.ExecuteTemplate(&page, "record", recordData{Title: title, Lines: lines, Printed: time.Now().Format("2006-01-02 15:04")}); err != nil {
+	if err := dashboardTemplate.ExecuteTemplate(&page, "record", recordData{Title: title, Blocks: recordBlocks(lines), Printed: time.Now().Format("2006-01-02 15:04")}); err != nil {
 		d.fail(w, r, err)
 		return
 	}
@@ -99,15 +165,19 @@ func printPDF(ctx context.Context, chromium string, page []byte) ([]byte, error)
 	if err := os.WriteFile(in, page, 0o600); err != nil {
 		return nil, err
 	}
-	ctx, cancel := context.WithTimeout(ctx, time.Minute)
+	ctx, cancel := context.WithTimeout(ctx, pdfTimeout)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, chromium,
 		"--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
 		"--disable-background-networking", "--disable-component-update", "--disable-sync",
 		"--user-data-dir="+filepath.Join(dir, "profile"), "--no-pdf-header-footer",
 		"--print-to-pdf="+out, "file://"+in)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
+	stderr := &tailBuffer{max: 4096}
+	cmd.Stderr = stderr
+	// The browser's helpers inherit stderr: on a timeout the whole group is
+	// killed, and Wait gives up on the pipe soon after.
+	inOwnGroup(cmd)
+	cmd.WaitDelay = 5 * time.Second
 	if err := cmd.Run(); err != nil {
 		return nil, fmt.Errorf("print the record with %s: %w (%s)", chromium, err, lastLine(stderr.String()))
 	}
@@ -117,6 +187,26 @@ func printPDF(ctx context.Context, chromium string, page []byte) ([]byte, error)
 	}
 	return pdf, nil
 }
+
+// pdfTimeout bounds one print; it stays well under the web server's
+// write timeout, so a slow print gets an answer, not a cut connection.
+const pdfTimeout = 30 * time.Second
+
+// tailBuffer keeps the last max bytes written to it.
+type tailBuffer struct {
+	max int
+	buf []byte
+}
+
+func (t *tailBuffer) Write(p []byte) (int, error) {
+	t.buf = append(t.buf, p...)
+	if over := len(t.buf) - t.max; over > 0 {
+		t.buf = append(t.buf[:0], t.buf[over:]...)
+	}
+	return len(p), nil
+}
+
+func (t *tailBuffer) String() string { return string(t.buf) }
 
 func lastLine(s string) string {
 	s = strings.TrimSpace(s)

@@ -14,10 +14,6 @@ import (
 	"github.com/samen-bot/samen/bot"
 )
 
-// dashboardURL is the public address the test bot writes in its links;
-// the tests take the path and query and ask their own server.
-const dashboardURL = "http://samen.test"
-
 // findChromium returns the Chromium to print PDFs and drive browser tests
 // with: $SAMEN_CHROMIUM, else the first found of Debian's and others'
 // names; "" if there is none.
@@ -33,14 +29,19 @@ func findChromium() string {
 	return ""
 }
 
-var linkPattern = regexp.MustCompile(regexp.QuoteMeta(dashboardURL) + `(/dashboard\?t=[A-Za-z0-9._-]+)`)
+// linkPattern matches a dashboard link: the harness's bot writes its
+// links to the harness's server (its public URL), and the path and query
+// are the submatch.
+func (h *harness) linkPattern() *regexp.Regexp {
+	return regexp.MustCompile(regexp.QuoteMeta(h.srv.URL) + `(/dashboard\?t=[A-Za-z0-9._-]+)`)
+}
 
 // dashboardLink asks the bot for a dashboard link in as's private chat and
 // returns its path and query.
 func (h *harness) dashboardLink(as string) string {
 	h.t.Helper()
 	h.say(as, "web:"+as, "/dashboard")
-	m := linkPattern.FindStringSubmatch(h.said(as, "web:"+as, "dashboard").Text.Plain())
+	m := h.linkPattern().FindStringSubmatch(h.said(as, "web:"+as, "dashboard").Text.Plain())
 	if m == nil {
 		h.t.Fatalf("no dashboard link in the reply:\n%s", h.transcript(as, "web:"+as))
 	}
@@ -110,6 +111,11 @@ func TestDashboardShowsAndSteersAProcess(t *testing.T) {
 	link := h.dashboardLink("ilse")
 	if got := h.said("ilse", "web:ilse", "dashboard").Text.Plain(); !strings.Contains(got, "alleen voor jou") {
 		t.Errorf("the link comes without a word of care:\n%s", got)
+	}
+	// In the playground the link is a link, to this server, and it opens
+	// in a tab of its own: the playground stays.
+	if page, a := h.page("ilse", "web:ilse"), `<a href="`+h.srv.URL+link+`" target="_blank" rel="noopener noreferrer">`+h.srv.URL+link+`</a>`; !strings.Contains(page, a) {
+		t.Errorf("the playground does not show the link as %s:\n%s", a, page)
 	}
 	status, path, page := h.fetch(link)
 	if status != http.StatusOK || path != "/dashboard/p/"+code {
@@ -276,7 +282,7 @@ func TestFacilitatorCannotSeeAnothersProcess(t *testing.T) {
 
 	// A resident is no facilitator: /dashboard gives them no link.
 	h.say("wim", "web:wim", "/dashboard")
-	if got := h.said("wim", "web:wim", "gespreksleiders").Text.Plain(); linkPattern.MatchString(got) {
+	if got := h.said("wim", "web:wim", "gespreksleiders").Text.Plain(); strings.Contains(got, "/dashboard?t=") {
 		t.Errorf("a resident got a dashboard link: %s", got)
 	}
 }
@@ -321,6 +327,6 @@ func TestDashboardPrintsThePDF(t *testing.T) {
 	h.fetch(h.dashboardLink("ilse"))
 	status, _, pdf := h.fetch("/dashboard/p/" + code + "/record.pdf")
 	if status != http.StatusOK || !strings.HasPrefix(pdf, "%PDF-") {
-		t.Fatalf("record.pdf: %d, starts %.40q", status, pdf)
+		t.Fatalf("record.pdf: %d, starts %.4000q", status, pdf)
 	}
 }

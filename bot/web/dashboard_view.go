@@ -3,6 +3,7 @@ package web
 import (
 	_ "embed"
 	"html/template"
+	"slices"
 	"strings"
 	"time"
 
@@ -55,6 +56,8 @@ type processData struct {
 	PDF    bool
 	View   *bot.ProcessView
 	Chart  chart
+	// Version is a digest of the part the page's script refreshes.
+	Version string
 
 	Phase           bot.Rich
 	Groups          []groupRow
@@ -87,6 +90,9 @@ type progressRow struct {
 type proposalView struct {
 	N, Adopted int
 	Versions   []versionView
+	// Voting: a consent round over one of its versions is open (no second
+	// one is offered).
+	Voting bool
 }
 
 type versionView struct {
@@ -98,6 +104,9 @@ type versionView struct {
 type consentRow struct {
 	flows.ConsentCell
 	Outcome, State string
+	// Tone colours the outcome and the state: "ok", "warn", "bad" or ""
+	// (undecided).
+	OutcomeTone, StateTone string
 }
 
 type objectionView struct {
@@ -144,9 +153,12 @@ func viewOf(data processData, r *bot.Renderer) processData {
 		for _, ver := range p.Versions {
 			vv := versionView{V: ver.V, Text: ver.Text, Author: ver.Author}
 			for _, c := range ver.Consent {
-				row := consentRow{ConsentCell: c, Outcome: outcomeText(c.Outcome, line)}
+				row := consentRow{ConsentCell: c, Outcome: outcomeText(c.Outcome, line), OutcomeTone: outcomeTone(c.Outcome), StateTone: stateTone(c.State)}
 				if c.State != "" {
 					row.State = line(c.State)
+				}
+				if c.State == flows.MsgStateVoting {
+					pv.Voting = true
 				}
 				vv.Consent = append(vv.Consent, row)
 			}
@@ -157,7 +169,8 @@ func viewOf(data processData, r *bot.Renderer) processData {
 	for _, o := range v.Objections {
 		data.Objections = append(data.Objections, objectionView{ObjectionOverview: o, State: objectionState(o)})
 	}
-	for _, e := range v.Timeline {
+	// The timeline newest first: what just happened is on top.
+	for _, e := range slices.Backward(v.Timeline) {
 		data.Timeline = append(data.Timeline, timelineRow{At: stamp(e.At.In(loc)), Text: r.Line(e.Line, lang), Intervention: e.Intervention})
 	}
 	return data
@@ -170,6 +183,34 @@ func outcomeText(outcome string, line func(flows.MsgKey) string) string {
 		return "—"
 	}
 	return line(flows.MsgKey("outcome_" + outcome))
+}
+
+// outcomeTone is the colour of a group's decision.
+func outcomeTone(outcome string) string {
+	switch outcome {
+	case "":
+		return ""
+	case flows.OutcomePassed, flows.OutcomeSilence:
+		return "ok"
+	case flows.OutcomeBlocked:
+		return "bad"
+	}
+	return "warn"
+}
+
+// stateTone is the colour of where a group stands on a version.
+func stateTone(state flows.MsgKey) string {
+	switch state {
+	case flows.MsgStateConfirmed:
+		return "ok"
+	case flows.MsgStateConsented:
+		return "next"
+	case flows.MsgStateObjection, flows.MsgStateRevoked:
+		return "bad"
+	case flows.MsgStateNoDecision:
+		return "warn"
+	}
+	return ""
 }
 
 func objectionState(o flows.ObjectionOverview) string {

@@ -14,4 +14,7 @@
 // rooms themselves in the store), is the core's bot.Transport for "web",
 // and serves the page (Handler). Every POST needs the page's CSRF token
 // and is refused cross-origin; every text is escaped by html/template.
+// Web addresses in the bot's messages are links (linkParts splits the text
+// on the server; only http and https), opening in a new tab: the
+// dashboard's link above all, so that the playground stays open beside it.
 package web

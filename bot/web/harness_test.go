@@ -47,7 +47,7 @@ func newHarness(t *testing.T, people, rooms []string) *harness {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { h.store.Close() })
-	h.core, err = bot.New(bot.Config{Store: h.store, Secret: []byte("web-test-secret-0123456789abcdefgh"), Now: h.clock, DashboardURL: dashboardURL})
+	h.core, err = bot.New(bot.Config{Store: h.store, Secret: []byte("web-test-secret-0123456789abcdefgh"), Now: h.clock})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -59,6 +59,9 @@ func newHarness(t *testing.T, people, rooms []string) *harness {
 	sender = bot.NewSender(h.store, h.core.Renderer(), map[string]bot.Transport{Platform: h.pg}, nil)
 	h.srv = httptest.NewServer(Mux(h.pg, NewDashboard(h.core, DashboardOptions{Chromium: findChromium(), Flush: h.pg.opts.Flush})))
 	t.Cleanup(h.srv.Close)
+	// The bot's links lead to this server, as a server that serves the
+	// dashboard itself writes them: a test (or a browser) follows them.
+	h.core.SetDashboardURL(h.srv.URL)
 	jar, _ := cookiejar.New(nil)
 	h.client = &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	m := regexp.MustCompile(`<meta name="csrf" content="([0-9a-f]+)">`).FindStringSubmatch(h.page("", ""))

@@ -201,6 +201,10 @@ var pageTemplate = template.Must(template.New("page").Funcs(template.FuncMap{
 		}
 		return "?"
 	},
+	// links splits a span's text into text and web addresses, which the
+	// page shows as links (opening in a new tab, so that the playground
+	// stays: the dashboard's link above all).
+	"links": linkParts,
 	// round tells a round's message, which one answers by replying to it.
 	"round": func(ref string) bool { return strings.HasPrefix(ref, "round/") },
 }).Parse(pageHTML))
