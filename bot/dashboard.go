@@ -164,6 +164,8 @@ type ProcessView struct {
 	Location *time.Location
 	// Kinds are the kinds of round a facilitator can open by hand.
 	Kinds []KindChoice
+	// Version is the process's version: it changes with every event.
+	Version int64
 }
 
 // KindChoice is a kind of round by name, with its title in the view's
@@ -177,7 +179,7 @@ func (b *Bot) Overview(ctx context.Context, process string, u flows.UserID) (*Pr
 	if err != nil {
 		return nil, err
 	}
-	v := &ProcessView{Overview: p.Overview(events, b.env("")), Lang: b.personalLanguage(ctx, u, p), Location: b.location(p.TimeZone())}
+	v := &ProcessView{Overview: p.Overview(events, b.env("")), Lang: b.personalLanguage(ctx, u, p), Location: b.location(p.TimeZone()), Version: p.Version}
 	if v.Location == nil {
 		v.Location = time.UTC
 	}

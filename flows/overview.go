@@ -81,6 +81,11 @@ type RoundOverview struct {
 	// joint chat. A closed round shows what it counted at closing, a
 	// group's consent what it counted when the group decided.
 	Progress []GroupProgress
+	// Preview is the summary waiting for approval, as the facilitators'
+	// private preview shows it (answers numbered; an anonymous answer
+	// without a name); nil unless AwaitsSummary. It is the only place the
+	// overview holds answers, and they are what facilitators already see.
+	Preview []Line
 	// Relayed reports that the summary was shared; AwaitsSummary that the
 	// round is closed and its summary waits for a facilitator's approval.
 	Relayed, AwaitsSummary bool
@@ -257,7 +262,7 @@ func (p *Process) roundOverview(r *Round, env Env) RoundOverview {
 	if prompt == "" {
 		prompt = r.Def.Prompt.In(lang)
 	}
-	return RoundOverview{
+	o := RoundOverview{
 		N: r.N, Kind: r.Kind, Title: r.Def.Title.In(lang), Prompt: prompt,
 		Open: r.Open(), Opened: r.Opened, Deadline: r.closesAt(), Closed: r.Closed, CloseReason: r.CloseReason,
 		Joint: r.Joint, Consent: r.Def.Consent, Proposal: r.Proposal, Version: r.Version,
@@ -265,6 +270,10 @@ func (p *Process) roundOverview(r *Round, env Env) RoundOverview {
 		Relayed:       r.Relayed,
 		AwaitsSummary: !r.Open() && !r.Def.Consent && !r.Relayed && r.Def.Relay == RelayApprove,
 	}
+	if o.AwaitsSummary {
+		o.Preview = p.previewSummary(r, env)
+	}
+	return o
 }
 
 // roundProgress is r's progress per group (Process.Progress; in a consent

@@ -24,6 +24,15 @@ type DashboardCore interface {
 	// VerifyDashboardToken returns whom a link's token lets in, and until
 	// when; bot.ErrLinkExpired or bot.ErrLinkInvalid otherwise.
 	VerifyDashboardToken(token string) (flows.UserID, time.Time, error)
+	// OpenDashboardSession spends a link on a new session (also
+	// bot.ErrLinkUsed); DashboardSession finds one (bot.ErrNoSession);
+	// CloseDashboardSession signs it out.
+	OpenDashboardSession(ctx context.Context, token string) (string, flows.UserID, time.Time, error)
+	DashboardSession(ctx context.Context, session string) (flows.UserID, time.Time, error)
+	CloseDashboardSession(ctx context.Context, session string) error
+	FacilitatorName(ctx context.Context, u flows.UserID) (string, error)
+	// DerivedKey is a key for one purpose, derived from the secret.
+	DerivedKey(purpose string) []byte
 	Facilitating(ctx context.Context, u flows.UserID) ([]*flows.Process, error)
 	Overview(ctx context.Context, process string, u flows.UserID) (*bot.ProcessView, error)
 	Record(ctx context.Context, process string, u flows.UserID) (title, markdown string, lines []bot.Rich, err error)
@@ -70,8 +79,7 @@ func NewDashboard(core DashboardCore, opts DashboardOptions) *Dashboard {
 	return d
 }
 
-// sessionCookie holds the link's token after the link was opened, so that
-// the token leaves the address bar (and the history) at once.
+// sessionCookie holds the session a link opened.
 const sessionCookie = "samen_dashboard"
 
 // Handler serves /dashboard and everything below it. Cross-origin POSTs
@@ -79,6 +87,7 @@ const sessionCookie = "samen_dashboard"
 func (d *Dashboard) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /dashboard", d.home)
+	mux.HandleFunc("POST /dashboard/open", d.open)
 	mux.HandleFunc("GET /dashboard/app.js", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/javascript; charset=utf-8")
 		_, _ = w.Write([]byte(dashboardJS))
@@ -108,74 +117,21 @@ func securityHeaders(h http.Handler) http.Handler {
 	})
 }
 
-// who returns the facilitator of the request's session. The link's token
-// (?t=) is taken first; otherwise the session cookie's.
-func (d *Dashboard) who(r *http.Request) (flows.UserID, time.Time, error) {
-	token := r.URL.Query().Get("t")
-	if token == "" {
-		c, err := r.Cookie(sessionCookie)
-		if err != nil {
-			return "", time.Time{}, errNoSession
-		}
-		token = c.Value
-	}
-	return d.core.VerifyDashboardToken(token)
-}
-
-// errNoSession is a request without a link or session.
-var errNoSession = errors.New("no dashboard session")
-
-// home serves GET /dashboard: with ?t=, it opens the session and goes to
-// the clean address; otherwise the list of the person's processes (or the
-// process itself, when there is one).
-func (d *Dashboard) home(w http.ResponseWriter, r *http.Request) {
-	u, until, err := d.who(r)
-	if err != nil {
-		d.refuse(w, r, err)
-		return
-	}
-	if token := r.URL.Query().Get("t"); token != "" {
-		// A session cookie: the token's own expiry is checked on every
-		// request, by the server's clock.
-		http.SetCookie(w, &http.Cookie{
-			Name: sessionCookie, Value: token, Path: "/dashboard",
-			HttpOnly: true, Secure: d.opts.SecureCookies, SameSite: http.SameSiteLaxMode,
-		})
-		http.Redirect(w, r, "/dashboard", http.StatusSeeOther)
-		return
-	}
-	processes, err := d.core.Facilitating(r.Context(), u)
-	if err != nil {
-		d.fail(w, r, err)
-		return
-	}
-	if len(processes) == 1 {
-		http.Redirect(w, r, "/dashboard/p/"+processes[0].ID, http.StatusSeeOther)
-		return
-	}
-	data := listData{CSRF: token(w, r), Until: until}
-	for _, p := range processes {
-		data.Processes = append(data.Processes, listEntry{ID: p.ID, Title: p.Title, Created: p.Created})
-	}
-	d.render(w, r, "list", data)
-}
-
 // process serves GET /dashboard/p/{id} (with part=main, only the part the
 // page's script refreshes).
 func (d *Dashboard) process(w http.ResponseWriter, r *http.Request) {
-	u, until, err := d.who(r)
+	s, err := d.session(r)
 	if err != nil {
 		d.refuse(w, r, err)
 		return
 	}
-	view, err := d.core.Overview(r.Context(), r.PathValue("id"), u)
+	view, err := d.core.Overview(r.Context(), r.PathValue("id"), s.user)
 	if err != nil {
 		d.fail(w, r, err)
 		return
 	}
-	csrf := token(w, r)
 	data := viewOf(processData{
-		CSRF: csrf, Until: until, View: view, Notice: d.takeNotice(csrf),
+		CSRF: s.csrf, Until: s.until, View: view, Notice: d.takeNotice(s.id), Nonce: newKey(),
 		Chart: participationChart(view.Participation, view.Location),
 		PDF:   d.opts.Chromium != "",
 	}, d.core.Renderer())
@@ -201,13 +157,8 @@ func (d *Dashboard) process(w http.ResponseWriter, r *http.Request) {
 // act serves POST /dashboard/p/{id}/act: one of the facilitator's actions,
 // done through the bot core as if typed in their private chat.
 func (d *Dashboard) act(w http.ResponseWriter, r *http.Request) {
-	if err := r.ParseForm(); err != nil || !validToken(r) {
-		http.Error(w, "Deze pagina is verlopen; laad haar opnieuw.", http.StatusForbidden)
-		return
-	}
-	u, _, err := d.who(r)
-	if err != nil {
-		d.refuse(w, r, err)
+	s, ok := d.posted(w, r)
+	if !ok {
 		return
 	}
 	id := r.PathValue("id")
@@ -216,11 +167,7 @@ func (d *Dashboard) act(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "unknown action", http.StatusBadRequest)
 		return
 	}
-	key := r.PostFormValue("key")
-	if key == "" {
-		key = newKey()
-	}
-	reply, err := d.core.Act(r.Context(), key, id, u, text, button)
+	reply, err := d.core.Act(r.Context(), actionKey(s.user, id, r), id, s.user, text, button)
 	if err != nil {
 		d.fail(w, r, err)
 		return
@@ -238,7 +185,7 @@ func (d *Dashboard) act(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, Result{Notice: notice})
 		return
 	}
-	d.setNotice(r.PostFormValue("csrf"), notice)
+	d.setNotice(s.id, notice)
 	http.Redirect(w, r, "/dashboard/p/"+id, http.StatusSeeOther)
 }
 
@@ -285,6 +232,20 @@ func actionCommand(r *http.Request) (string, *flows.Intent, bool) {
 	return "", nil, false
 }
 
+// actionKey makes an action idempotent: the same form (its fields and
+// the nonce it was rendered with) sent twice by the same person acts once;
+// anything else is a new action. The key is the server's, never the
+// client's.
+func actionKey(u flows.UserID, process string, r *http.Request) string {
+	h := sha256.New()
+	for _, part := range []string{string(u), process, r.PostFormValue("nonce"), r.PostFormValue("action"),
+		r.PostFormValue("kind"), r.PostFormValue("scope"), r.PostFormValue("prompt"), r.PostFormValue("round"), r.PostFormValue("proposal")} {
+		h.Write([]byte(part))
+		h.Write([]byte{0})
+	}
+	return hex.EncodeToString(h.Sum(nil)[:16])
+}
+
 func newKey() string {
 	var b [12]byte
 	_, _ = rand.Read(b[:])
@@ -311,25 +272,16 @@ func (d *Dashboard) takeNotice(session string) string {
 	return n
 }
 
-// logout serves POST /dashboard/logout: the session cookie is dropped.
-// (The link itself keeps working until it expires.)
-func (d *Dashboard) logout(w http.ResponseWriter, r *http.Request) {
-	if err := r.ParseForm(); err != nil || !validToken(r) {
-		http.Error(w, "Deze pagina is verlopen; laad haar opnieuw.", http.StatusForbidden)
-		return
-	}
-	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/dashboard", MaxAge: -1, HttpOnly: true, Secure: d.opts.SecureCookies, SameSite: http.SameSiteLaxMode})
-	d.render(w, r, "message", messageData{Title: "Afgemeld", Text: "Je bent afgemeld. Met /dashboard in je privéchat met Samen krijg je een nieuwe link."})
-}
-
 // refuse answers a request without a valid link or session.
 func (d *Dashboard) refuse(w http.ResponseWriter, r *http.Request, err error) {
 	text := "Deze link klopt niet. Stuur /dashboard in je privéchat met Samen voor een nieuwe."
 	switch {
 	case errors.Is(err, bot.ErrLinkExpired):
 		text = "Deze link is verlopen. Stuur /dashboard in je privéchat met Samen voor een nieuwe."
-	case errors.Is(err, errNoSession):
-		text = "Het dashboard opent met de link die Samen je stuurt: stuur /dashboard in je privéchat met Samen."
+	case errors.Is(err, bot.ErrLinkUsed):
+		text = "Deze link is al gebruikt: een link opent het dashboard één keer. Stuur /dashboard in je privéchat met Samen voor een nieuwe."
+	case errors.Is(err, bot.ErrNoSession):
+		text = "Het dashboard opent met de link die Samen je stuurt: stuur /dashboard in je privéchat met Samen. Ben je afgemeld of verlopen, dan geeft /dashboard een nieuwe."
 	}
 	w.WriteHeader(http.StatusForbidden)
 	d.render(w, r, "message", messageData{Title: "Geen toegang", Text: text})

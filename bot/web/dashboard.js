@@ -55,6 +55,13 @@
     var form = e.target;
     if (!form.classList.contains("act")) return;
     e.preventDefault();
+    // A form that stays on the page (opening a round) acts anew each time
+    // it is sent; the server keys an action by its fields and this nonce.
+    Array.from(form.querySelectorAll("input[data-fresh]")).forEach(function (n) {
+      var bytes = new Uint8Array(12);
+      crypto.getRandomValues(bytes);
+      n.value = Array.from(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
+    });
     var body = new URLSearchParams(new FormData(form));
     Array.from(form.querySelectorAll("button")).forEach(function (b) { b.disabled = true; });
     // Not form.action: the forms have a field named "action", which

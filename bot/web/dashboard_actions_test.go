@@ -14,7 +14,7 @@ import (
 func TestDashboardOpensARoundAndRefusesWhatItNeverSends(t *testing.T) {
 	h := newHarness(t, []string{"Ilse", "Wim", "Priya", "Yusuf", "Els"}, []string{"Bewoners", "Welkom"})
 	code := startProcess(h, "ilse", "Speeltuin Dorpsstraat")
-	h.fetch(h.dashboardLink("ilse"))
+	h.openDashboard(h.dashboardLink("ilse"))
 	path := "/dashboard/p/" + code + "/act"
 
 	const question = "Wat merk je nu al van de plannen?\n/close 1"

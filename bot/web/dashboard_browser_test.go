@@ -67,6 +67,9 @@ func (b *browser) openDashboard(as, code string) *dashboard {
 		return strings.HasPrefix(url, b.h.srv.URL+"/dashboard")
 	})
 	d := &dashboard{browser: tab, code: code}
+	// The link's page asks to go on, naming whom the dashboard opens as.
+	d.until("the link's page names the facilitator", `(name) => [...document.querySelectorAll("main b")].some((b) => b.textContent === name)`, b.h.pgName(as))
+	d.do("go on to the dashboard", chromedp.Click(`//button[normalize-space(.)="Open het dashboard"]`))
 	d.until("the dashboard shows the process", `(path) => document.readyState === "complete" && location.pathname === path && !!document.querySelector("#main[data-refresh]")`, "/dashboard/p/"+code)
 	if _, err := chromedp.Run(d.ctx, chromedp.Evaluate[bool](`window.samenNotReloaded = true`)); err != nil {
 		d.fatal("mark the page: %v", err)

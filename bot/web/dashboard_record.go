@@ -80,12 +80,12 @@ func trimRich(r bot.Rich, n int) bot.Rich {
 // record loads the record for the request's facilitator; on failure it
 // has answered the request and returns ok false.
 func (d *Dashboard) record(w http.ResponseWriter, r *http.Request) (title, markdown string, lines []bot.Rich, ok bool) {
-	u, _, err := d.who(r)
+	s, err := d.session(r)
 	if err != nil {
 		d.refuse(w, r, err)
 		return "", "", nil, false
 	}
-	title, markdown, lines, err = d.core.Record(r.Context(), r.PathValue("id"), u)
+	title, markdown, lines, err = d.core.Record(r.Context(), r.PathValue("id"), s.user)
 	if err != nil {
 		d.fail(w, r, err)
 		return "", "", nil, false

@@ -1,8 +1,10 @@
 package web
 
 import (
+	"html"
 	"io"
 	"net/http"
+	"net/http/cookiejar"
 	"net/url"
 	"os"
 	"os/exec"
@@ -46,6 +48,34 @@ func (h *harness) dashboardLink(as string) string {
 		h.t.Fatalf("no dashboard link in the reply:\n%s", h.transcript(as, "web:"+as))
 	}
 	return m[1]
+}
+
+// openDashboard opens a link as a person does: the link's page, then its
+// button. It returns what fetch returns for the page it ends on, and
+// keeps the session's CSRF token for dashboard POSTs.
+func (h *harness) openDashboard(link string) (int, string, string) {
+	h.t.Helper()
+	status, path, page := h.fetch(link)
+	m := regexp.MustCompile(`<input type="hidden" name="csrf" value="([0-9a-f]+)"><input type="hidden" name="t" value="([^"]+)">`).FindStringSubmatch(page)
+	if status != http.StatusOK || m == nil {
+		return status, path, page
+	}
+	req, _ := http.NewRequest(http.MethodPost, h.srv.URL+"/dashboard/open", strings.NewReader(url.Values{"csrf": {m[1]}, "t": {html.UnescapeString(m[2])}}.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	resp, err := h.client.Do(req)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusSeeOther {
+		return resp.StatusCode, "/dashboard/open", string(body)
+	}
+	status, path, page = h.fetch(resp.Header.Get("Location"))
+	if m := regexp.MustCompile(`<meta name="csrf" content="([0-9a-f]+)">`).FindStringSubmatch(page); m != nil {
+		h.dashCSRF = m[1]
+	}
+	return status, path, page
 }
 
 // fetch GETs a path with the harness's browser, following redirects, and
@@ -117,7 +147,7 @@ func TestDashboardShowsAndSteersAProcess(t *testing.T) {
 	if page, a := h.page("ilse", "web:ilse"), `<a href="`+h.srv.URL+link+`" target="_blank" rel="noopener noreferrer">`+h.srv.URL+link+`</a>`; !strings.Contains(page, a) {
 		t.Errorf("the playground does not show the link as %s:\n%s", a, page)
 	}
-	status, path, page := h.fetch(link)
+	status, path, page := h.openDashboard(link)
 	if status != http.StatusOK || path != "/dashboard/p/"+code {
 		t.Fatalf("the link led to %s with %d, want /dashboard/p/%s:\n%s", path, status, code, page)
 	}
@@ -179,7 +209,7 @@ func TestDashboardShowsAndSteersAProcess(t *testing.T) {
 	if status, _, _ := h.fetch("/dashboard/p/" + code); status != http.StatusForbidden {
 		t.Errorf("a session past its link's time got %d, want 403", status)
 	}
-	h.fetch(h.dashboardLink("ilse"))
+	h.openDashboard(h.dashboardLink("ilse"))
 	act(url.Values{"action": {"close"}, "round": {"2"}})
 	h.press("wim", "web:wim", "Bevestig voor Bewoners Dorpsstraat")
 	_, _, page = h.fetch("/dashboard/p/" + code)
@@ -259,7 +289,7 @@ func TestFacilitatorCannotSeeAnothersProcess(t *testing.T) {
 	theirs := codePattern.FindStringSubmatch(h.said("karin", "web:karin", "De code is").Text.Plain())[1]
 	h.say("karin", "web:molenwijk", "/link "+theirs+" Molenwijk")
 
-	status, path, _ := h.fetch(h.dashboardLink("ilse"))
+	status, path, _ := h.openDashboard(h.dashboardLink("ilse"))
 	if status != http.StatusOK || path != "/dashboard/p/"+mine {
 		t.Fatalf("Ilse's link led to %s (%d)", path, status)
 	}
@@ -302,8 +332,8 @@ func TestDashboardShowsScriptAsText(t *testing.T) {
 	h.say("ilse", "web:ilse", "/consent 1")
 	h.submit("priya", h.press("priya", bewoners, "Ik heb een overwegend bezwaar"), "Deel "+script, "Schade "+script, "Nodig "+script, "Merken "+script)
 
-	link := h.dashboardLink("ilse")
-	for _, path := range []string{link, "/dashboard/p/" + code, "/dashboard/p/" + code + "?part=main", "/dashboard/p/" + code + "/record.html"} {
+	h.openDashboard(h.dashboardLink("ilse"))
+	for _, path := range []string{"/dashboard", "/dashboard/p/" + code, "/dashboard/p/" + code + "?part=main", "/dashboard/p/" + code + "/record.html"} {
 		_, _, page := h.fetch(path)
 		if strings.Contains(page, "<script>alert") || strings.Contains(page, "<img src=x") {
 			t.Errorf("%s carries the participant's markup as markup", path)
@@ -324,9 +354,115 @@ func TestDashboardPrintsThePDF(t *testing.T) {
 	}
 	h := newHarness(t, []string{"Ilse", "Wim", "Priya", "Yusuf", "Els"}, []string{"Bewoners", "Welkom"})
 	code := startProcess(h, "ilse", "Speeltuin Dorpsstraat")
-	h.fetch(h.dashboardLink("ilse"))
+	h.openDashboard(h.dashboardLink("ilse"))
 	status, _, pdf := h.fetch("/dashboard/p/" + code + "/record.pdf")
 	if status != http.StatusOK || !strings.HasPrefix(pdf, "%PDF-") {
 		t.Fatalf("record.pdf: %d, starts %.4000q", status, pdf)
+	}
+}
+
+// pgName is the name a playground person goes by.
+func (h *harness) pgName(id string) string {
+	h.t.Helper()
+	e, ok := h.pg.person(id)
+	if !ok {
+		h.t.Fatalf("no person %q in the playground", id)
+	}
+	return e.Name
+}
+
+// A link opens one session, once: fetching it (a link preview does) spends
+// nothing, going on spends it, and a second go is refused. Signing out
+// ends the session on the server: a copy of its cookie opens nothing. A
+// page's CSRF token is its session's: another session's page cannot post.
+func TestDashboardLinkOpensOneSessionOnce(t *testing.T) {
+	h := newHarness(t, []string{"Ilse", "Wim", "Priya", "Yusuf", "Els", "Karin"}, []string{"Bewoners", "Welkom", "Haven"})
+	code := startProcess(h, "ilse", "Speeltuin Dorpsstraat")
+	link := h.dashboardLink("ilse")
+	for range 2 {
+		if status, _, page := h.fetch(link); status != http.StatusOK || !strings.Contains(page, "Je opent het dashboard als <b>Ilse</b>") {
+			t.Fatalf("the link's page: %d\n%s", status, page)
+		}
+	}
+	if status, path, _ := h.openDashboard(link); status != http.StatusOK || path != "/dashboard/p/"+code {
+		t.Fatalf("going on led to %s (%d)", path, status)
+	}
+	ilse := h.dashCSRF
+	if status, _, page := h.openDashboard(link); status != http.StatusForbidden || !strings.Contains(page, "al gebruikt") {
+		t.Errorf("the link, used a second time: %d\n%s", status, page)
+	}
+
+	// Karin's session, in another browser, and her page's token.
+	karin := anotherBrowser(t, h)
+	h.say("karin", "web:karin", "/new Haven Oost")
+	karinsLink := h.dashboardLink("karin")
+	ilsesBrowser := h.client
+	h.client = karin
+	h.openDashboard(karinsLink)
+	h.client = ilsesBrowser
+	if h.dashCSRF == "" || h.dashCSRF == ilse {
+		t.Fatalf("two sessions have the tokens %q and %q", ilse, h.dashCSRF)
+	}
+	if status, _ := h.post("/dashboard/p/"+code+"/act", url.Values{"action": {"open"}, "kind": {"concerns"}, "scope": {"all"}}, true); status != http.StatusForbidden {
+		t.Errorf("Ilse's session took Karin's page's token: %d", status)
+	}
+	h.dashCSRF = ilse
+
+	u, _ := url.Parse(h.srv.URL + "/dashboard")
+	var session string
+	for _, c := range h.client.Jar.Cookies(u) {
+		if c.Name == sessionCookie {
+			session = c.Value
+		}
+	}
+	if status, _ := h.post("/dashboard/logout", url.Values{}, true); status != http.StatusOK {
+		t.Fatalf("signing out: %d", status)
+	}
+	copied := anotherBrowser(t, h)
+	copied.Jar.SetCookies(u, []*http.Cookie{{Name: sessionCookie, Value: session, Path: "/dashboard"}})
+	resp, err := copied.Get(h.srv.URL + "/dashboard/p/" + code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusForbidden {
+		t.Errorf("a copy of a signed-out session's cookie got %d, want 403", resp.StatusCode)
+	}
+}
+
+// anotherBrowser is another browser: its own cookies, with the playground's
+// CSRF cookie of the harness's page.
+func anotherBrowser(t *testing.T, h *harness) *http.Client {
+	t.Helper()
+	jar, _ := cookiejar.New(nil)
+	u, _ := url.Parse(h.srv.URL)
+	jar.SetCookies(u, []*http.Cookie{{Name: csrfCookie, Value: h.csrf, Path: "/"}})
+	return &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+}
+
+// A summary waiting for approval is on the dashboard as the private
+// preview shows it: the anonymous answer without a name.
+func TestDashboardShowsTheSummaryBeforeItIsPosted(t *testing.T) {
+	h := newHarness(t, []string{"Ilse", "Wim", "Priya", "Yusuf", "Els"}, []string{"Bewoners", "Welkom"})
+	code := startProcess(h, "ilse", "Speeltuin Dorpsstraat")
+	h.say("ilse", "web:ilse", "/round concerns all")
+	h.submit("wim", h.press("wim", bewoners, "Privé antwoorden"), "Het wordt te druk op straat.")
+	const anonymous = "Ik durf dit niet hardop te zeggen."
+	h.submit("yusuf", h.press("yusuf", welkom, "Anoniem antwoorden"), anonymous)
+	h.say("ilse", "web:ilse", "/close 1")
+	h.openDashboard(h.dashboardLink("ilse"))
+	_, _, page := h.fetch("/dashboard/p/" + code)
+	m := regexp.MustCompile(`(?s)<div class="await" data-summary="1">(.*?)</div>`).FindStringSubmatch(page)
+	if m == nil {
+		t.Fatalf("no summary waiting for round 1:\n%s", page)
+	}
+	preview := m[1]
+	for _, want := range []string{"Wim", "Het wordt te druk op straat.", anonymous, "Plaats de samenvatting van ronde 1"} {
+		if !strings.Contains(preview, want) {
+			t.Errorf("the summary waiting for approval lacks %q:\n%s", want, preview)
+		}
+	}
+	if strings.Contains(page, "Yusuf") {
+		t.Errorf("the dashboard names Yusuf, who answered anonymously:\n%s", preview)
 	}
 }

@@ -50,7 +50,9 @@ type listEntry struct {
 // processData is one process's page: the core's view, with what the
 // template cannot do itself (catalog texts, time zones) done here.
 type processData struct {
-	CSRF   string
+	CSRF string
+	// Nonce keys the round-opening form's action (see actionKey).
+	Nonce  string
 	Until  time.Time
 	Notice string
 	PDF    bool
@@ -80,6 +82,9 @@ type roundView struct {
 	N                       int
 	Title, Prompt, Deadline string
 	Progress                []progressRow
+	// Preview is the summary waiting for approval, as the private preview
+	// shows it.
+	Preview []bot.Rich
 }
 
 type progressRow struct {
@@ -131,6 +136,9 @@ func viewOf(data processData, r *bot.Renderer) processData {
 	}
 	for _, rd := range v.Rounds {
 		view := roundView{N: rd.N, Title: rd.Title, Prompt: rd.Prompt}
+		for _, l := range rd.Preview {
+			view.Preview = append(view.Preview, r.Line(l, lang))
+		}
 		if !rd.Deadline.IsZero() {
 			view.Deadline = stamp(rd.Deadline.In(loc))
 		}

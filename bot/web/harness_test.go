@@ -33,6 +33,9 @@ type harness struct {
 	srv    *httptest.Server
 	client *http.Client
 	csrf   string
+	// dashCSRF is the CSRF token of the dashboard session the browser
+	// opened last (openDashboard); dashboard POSTs repeat it.
+	dashCSRF string
 
 	mu  sync.Mutex
 	now time.Time
@@ -125,7 +128,11 @@ func (h *harness) post(path string, vals url.Values, token bool, header ...strin
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("Accept", "application/json")
 	if token {
-		req.Header.Set("X-CSRF-Token", h.csrf)
+		t := h.csrf
+		if strings.HasPrefix(path, "/dashboard/") && path != "/dashboard/open" {
+			t = h.dashCSRF
+		}
+		req.Header.Set("X-CSRF-Token", t)
 	}
 	for i := 0; i+1 < len(header); i += 2 {
 		req.Header.Set(header[i], header[i+1])
