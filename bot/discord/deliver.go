@@ -59,7 +59,7 @@ func (a *Adapter) Deliver(ctx context.Context, m bot.OutMessage) (string, error)
 	var last string
 	for i, text := range content {
 		var send *discordgo.MessageSend
-		send = &discordgo.MessageSend{Content: text, AllowedMentions: noMentions()}
+		send = &discordgo.MessageSend{Content: text, AllowedMentions: noMentions(), Flags: noEmbeds}
 		if i == len(content)-1 {
 			send.Components = buttons
 		}
@@ -150,7 +150,7 @@ func (a *Adapter) sendReply(ctx context.Context, channel string, r *bot.Reply) (
 	content := parts(r.Text)
 	var last string
 	for i, text := range content {
-		send := &discordgo.MessageSend{Content: text, AllowedMentions: noMentions()}
+		send := &discordgo.MessageSend{Content: text, AllowedMentions: noMentions(), Flags: noEmbeds}
 		if i == len(content)-1 {
 			send.Components = buttons
 			send.Files = files(r.File)

@@ -2,6 +2,7 @@ package discord
 
 import (
 	"fmt"
+	"github.com/bwmarrin/discordgo"
 	"sort"
 	"strings"
 	"testing"
@@ -491,6 +492,9 @@ func TestWholeProcessOnDiscord(t *testing.T) {
 		if !m.HasAllowedMentions || len(m.AllowedMentionsParse) != 0 || m.PingsEveryone {
 			t.Errorf("message %s in %s may ping (allowed_mentions set: %v, parse %q, pings everyone: %v):\n%s",
 				m.ID, m.ChannelID, m.HasAllowedMentions, m.AllowedMentionsParse, m.PingsEveryone, plain(m.Content))
+		}
+		if m.Flags&int(discordgo.MessageFlagsSuppressEmbeds) == 0 {
+			t.Errorf("message %s in %s gets link previews (flags %d):\n%s", m.ID, m.ChannelID, m.Flags, plain(m.Content))
 		}
 	}
 	for _, c := range everywhere {

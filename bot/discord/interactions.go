@@ -354,13 +354,18 @@ func (a *Adapter) pressAgain(in interaction, r *bot.Reply) {
 }
 
 // flags makes a reply ephemeral when it is for the actor alone in a
-// server channel.
+// server channel; no reply gets a link preview (noEmbeds).
 func (a *Adapter) flags(in interaction, r *bot.Reply) discordgo.MessageFlags {
 	if r.Private && !in.private() {
-		return discordgo.MessageFlagsEphemeral
+		return discordgo.MessageFlagsEphemeral | noEmbeds
 	}
-	return 0
+	return noEmbeds
 }
+
+// noEmbeds keeps Discord from fetching the links in the bot's messages
+// for a preview: a dashboard link carries a token, and a link in a
+// relayed answer is the writer's, not something to fetch for everyone.
+const noEmbeds = discordgo.MessageFlagsSuppressEmbeds
 
 // respondText answers with one catalog text (when not answered yet).
 func (a *Adapter) respondText(in interaction, key flows.MsgKey, private bool) {
