@@ -30,7 +30,9 @@ func (p *Process) ConsentTally(r *Round, g GroupID) Tally {
 	for _, m := range p.MembersOf(g) {
 		t.Members++
 		v := r.Votes[m.User]
-		if v == nil || v.Group != g {
+		// A withdrawn objection leaves a vote without a choice: no
+		// answer, as waiting() counts it.
+		if v == nil || v.Group != g || v.Choice == "" {
 			continue
 		}
 		t.Answered++

@@ -375,3 +375,30 @@ func TestEvaluationDateOpensRound(t *testing.T) {
 		t.Error("the evaluation is due again after it opened")
 	}
 }
+
+// A withdrawn objection leaves its writer without an answer: not counted
+// towards the quorum, and waiting to answer again.
+func TestWithdrawnObjectionIsNoAnswer(t *testing.T) {
+	p := decisionFixture(t)
+	must(t, p, StartConsent{Actor: actor("fay", "fay", true), Proposal: 1})
+	r := p.Round(1)
+	vote(t, p, "ann", "ga", 1, VoteConsent)
+	vote(t, p, "bob", "ga", 1, VoteObjection)
+	must(t, p, WithdrawObjection{Actor: actor("bob", "bob", true), Objection: 1})
+	got := p.ConsentTally(r, "g1")
+	if got.Answered != 1 || got.Consents != 1 || got.Objections != 0 {
+		t.Errorf("after Bob withdrew his objection, group A counts %+v; want 1 answered, 1 consent", got)
+	}
+	waiting := false
+	for _, m := range p.waiting(r, testEnv(t0)) {
+		waiting = waiting || m.User == "bob"
+	}
+	if !waiting {
+		t.Error("Bob, whose objection is withdrawn, is not waiting to answer")
+	}
+	// Quorum 60% of 3 is 2: one consent does not decide group A.
+	must(t, p, Close{Actor: actor("fay", "fay", true), Arg: "1"})
+	if out := r.Decisions["g1"].Outcome; out != OutcomeNoDecision {
+		t.Errorf("group A with one real answer of the two required: %s, want %s", out, OutcomeNoDecision)
+	}
+}
