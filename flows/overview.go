@@ -523,8 +523,8 @@ const maxParticipationPoints = 60
 
 // participation is the cumulative number of contributions from the
 // process's creation to env.Now, at most maxParticipationPoints points:
-// one at the start of the first step, one at the end of every step, and
-// the last at env.Now. The step is the finest of an hour, 2, 3, 6 or 12
+// one at the start of the first step and one at the end of every step,
+// the last the end of the step that holds env.Now. The step is the finest of an hour, 2, 3, 6 or 12
 // hours, a day, 2, 7, 14 or 28 days (or longer) that fits, in the process's
 // time zone.
 func (p *Process) participation(events []Event, env Env) []ParticipationPoint {
@@ -536,10 +536,10 @@ func (p *Process) participation(events []Event, env Env) []ParticipationPoint {
 	var out []ParticipationPoint
 	counted := 0
 	for t := step.floor(from); ; t = step.next(t) {
+		// The series ends at the end of the step now is in, not at now:
+		// it changes when something happens or a step begins, not every
+		// second (the dashboard redraws only what changed).
 		last := !t.Before(env.Now)
-		if last {
-			t = env.Now
-		}
 		for counted < len(times) && !times[counted].After(t) {
 			counted++
 		}
