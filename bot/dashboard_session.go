@@ -34,15 +34,15 @@ func (b *Bot) OpenDashboardSession(ctx context.Context, token string) (string, f
 	if err != nil {
 		return "", "", until, err
 	}
-	used := "dashboard:link:" + b.keyed("dashboard link", token)
-	if _, err := b.store.Temp(ctx, used); err == nil {
-		return "", "", until, ErrLinkUsed
-	} else if !errors.Is(err, flows.ErrNotFound) {
-		return "", "", until, fmt.Errorf("look up a dashboard link: %w", err)
-	}
+	// Spending the link is one atomic step: of two browsers opening it
+	// at once, one gets the session.
 	ttl := until.Sub(b.now())
-	if err := b.store.PutTemp(ctx, used, []byte{1}, ttl); err != nil {
-		return "", "", until, fmt.Errorf("mark a dashboard link used: %w", err)
+	spent, err := b.store.AddTemp(ctx, "dashboard:link:"+b.keyed("dashboard link", token), []byte{1}, ttl)
+	if err != nil {
+		return "", "", until, fmt.Errorf("spend a dashboard link: %w", err)
+	}
+	if !spent {
+		return "", "", until, ErrLinkUsed
 	}
 	var raw [32]byte
 	if _, err := rand.Read(raw[:]); err != nil {

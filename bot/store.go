@@ -50,6 +50,9 @@ type Temps interface {
 	PutTemp(ctx context.Context, key string, value []byte, ttl time.Duration) error
 	Temp(ctx context.Context, key string) ([]byte, error)
 	DeleteTemp(ctx context.Context, key string) error
+	// AddTemp stores value unless key holds a live value, atomically, and
+	// reports whether it stored (a link spent once).
+	AddTemp(ctx context.Context, key string, value []byte, ttl time.Duration) (bool, error)
 }
 
 // Index keys. Values written under them are repairable from the logs.

@@ -31,6 +31,35 @@ func (b *Bolt) PutTemp(ctx context.Context, key string, value []byte, ttl time.D
 	})
 }
 
+// AddTemp stores value under key unless a value that has not expired is
+// there, in one transaction, and reports whether it stored.
+func (b *Bolt) AddTemp(ctx context.Context, key string, value []byte, ttl time.Duration) (bool, error) {
+	if err := checkKey("temp key", key); err != nil {
+		return false, fmt.Errorf("add temp: %w", err)
+	}
+	if ttl <= 0 {
+		return false, fmt.Errorf("add temp %s: ttl %v must be positive", key, ttl)
+	}
+	added := false
+	err := b.update(ctx, "add temp "+key, func(tx *bbolt.Tx) error {
+		added = false // a retried transaction starts over
+		raw := tx.Bucket(bTemp).Get([]byte(key))
+		if len(raw) >= 8 && time.Unix(0, int64(be64dec(raw))).After(b.now()) {
+			return nil
+		}
+		if err := deleteTemp(tx, key); err != nil {
+			return err
+		}
+		exp := be64(unixNanos(b.now().Add(ttl)))
+		if err := tx.Bucket(bTemp).Put([]byte(key), append(exp, value...)); err != nil {
+			return err
+		}
+		added = true
+		return tx.Bucket(bTempExp).Put(append(exp, key...), []byte{})
+	})
+	return added, err
+}
+
 // Temp returns the value under key, or flows.ErrNotFound if it is missing or
 // expired.
 func (b *Bolt) Temp(ctx context.Context, key string) ([]byte, error) {

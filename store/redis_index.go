@@ -108,6 +108,25 @@ func (r *Redis) Temp(ctx context.Context, key string) ([]byte, error) {
 	return v, nil
 }
 
+// AddTemp stores value under key unless it holds one (SET NX), and
+// reports whether it stored.
+func (r *Redis) AddTemp(ctx context.Context, key string, value []byte, ttl time.Duration) (bool, error) {
+	if err := checkKey("temp key", key); err != nil {
+		return false, fmt.Errorf("add temp: %w", err)
+	}
+	if ttl <= 0 {
+		return false, fmt.Errorf("add temp %s: ttl %v must be positive", key, ttl)
+	}
+	if rest := ttl % time.Millisecond; rest != 0 {
+		ttl += time.Millisecond - rest
+	}
+	added, err := r.client.SetNX(ctx, r.gkey("tmp:"+key), bytesArg(value), ttl).Result()
+	if err != nil {
+		return false, fmt.Errorf("add temp %s: %w", key, err)
+	}
+	return added, nil
+}
+
 // DeleteTemp removes a temporary value; a missing key is not an error.
 func (r *Redis) DeleteTemp(ctx context.Context, key string) error {
 	if err := checkKey("temp key", key); err != nil {

@@ -161,3 +161,59 @@ func testTempExpiryRealTTL(t *testing.T, e *env) {
 		t.Fatalf("DeleteTemp of an expired value: %v", err)
 	}
 }
+
+// AddTemp stores only where nothing live is stored, and of many clients
+// adding one key at once exactly one does.
+func testAddTemp(t *testing.T, e *env) {
+	added, err := e.s.AddTemp(e.ctx, "link", []byte("first"), time.Hour)
+	if err != nil || !added {
+		t.Fatalf("AddTemp of a new key: %v, %v; want true", added, err)
+	}
+	added, err = e.s.AddTemp(e.ctx, "link", []byte("second"), time.Hour)
+	if err != nil || added {
+		t.Fatalf("AddTemp of a held key: %v, %v; want false", added, err)
+	}
+	if v, err := e.temp("link"); err != nil || string(v) != "first" {
+		t.Fatalf("Temp after a refused AddTemp: %q, %v; want first", v, err)
+	}
+
+	const clients = 12
+	stores := make([]Store, clients)
+	for i := range stores {
+		stores[i] = e.h.Open(t)
+	}
+	results := make(chan bool, clients)
+	errs := make(chan error, clients)
+	start := make(chan struct{})
+	for _, s := range stores {
+		go func() {
+			<-start
+			ok, err := s.AddTemp(e.ctx, "race", []byte("x"), time.Hour)
+			results <- ok
+			errs <- err
+		}()
+	}
+	close(start)
+	winners := 0
+	for range clients {
+		if <-results {
+			winners++
+		}
+		if err := <-errs; err != nil {
+			t.Errorf("AddTemp: %v", err)
+		}
+	}
+	if winners != 1 {
+		t.Errorf("%d of %d concurrent AddTemp calls for one key stored; want exactly 1", winners, clients)
+	}
+
+	if e.h.Advance != nil {
+		if _, err := e.s.AddTemp(e.ctx, "short", []byte("a"), time.Minute); err != nil {
+			t.Fatal(err)
+		}
+		e.h.Advance(time.Minute)
+		if added, err := e.s.AddTemp(e.ctx, "short", []byte("b"), time.Minute); err != nil || !added {
+			t.Errorf("AddTemp over an expired value: %v, %v; want true", added, err)
+		}
+	}
+}

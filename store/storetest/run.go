@@ -56,6 +56,7 @@ func Run(t *testing.T, newHarness func(t *testing.T) Harness) {
 		{"Index", testIndex},
 		{"Sets", testSets},
 		{"Temp", testTemp},
+		{"AddTemp", testAddTemp},
 		{"TempExpiry/Clock", testTempExpiryClock},
 		{"TempExpiry/RealTTL", testTempExpiryRealTTL},
 		{"OpaqueBytes", testOpaqueBytes},

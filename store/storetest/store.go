@@ -78,6 +78,10 @@ type Store interface {
 	Temp(ctx context.Context, key string) ([]byte, error)
 	// DeleteTemp removes a temporary value; a missing key is not an error.
 	DeleteTemp(ctx context.Context, key string) error
+	// AddTemp stores a short-lived value unless key holds one that has not
+	// expired, atomically: of many concurrent calls for one key exactly
+	// one reports true.
+	AddTemp(ctx context.Context, key string, value []byte, ttl time.Duration) (bool, error)
 
 	// Dump calls fn for every key the store holds, with a readable rendering
 	// of its value. It exists so tests (and operators) can check that nothing
