@@ -18,6 +18,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 )
 
@@ -45,10 +46,10 @@ func main() {
 
 // Main runs a subcommand and returns the exit status. Tests call it directly.
 func Main(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
-	if len(args) == 0 {
-		// A newcomer's `go run ./cmd/samen`: run, which without any
-		// configuration serves the playground.
-		args = []string{"run"}
+	if len(args) == 0 || strings.HasPrefix(args[0], "-") && args[0] != "-h" && args[0] != "--help" {
+		// A newcomer's `go run ./cmd/samen` (or `samen -config FILE`):
+		// run, which without any configuration serves the playground.
+		args = append([]string{"run"}, args...)
 	}
 	switch args[0] {
 	case "run":

@@ -71,7 +71,8 @@ func TestRunWithPlaygroundOffAndNoPlatformSaysSoAndExits2(t *testing.T) {
 	if err := os.WriteFile(config, []byte("[web]\nplayground = \"off\"\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	code, out, errOut := run(t, map[string]string{"SAMEN_DATA_DIR": dir}, "run", "-config", config)
+	// `samen -config FILE` is `samen run -config FILE`, as the usage says.
+	code, out, errOut := run(t, map[string]string{"SAMEN_DATA_DIR": dir}, "-config", config)
 	if code != exitUsage {
 		t.Fatalf("exit %d, want %d:\n%s", code, exitUsage, errOut)
 	}
