@@ -183,6 +183,17 @@ func (b *Bot) Overview(ctx context.Context, process string, u flows.UserID) (*Pr
 	if v.Location == nil {
 		v.Location = time.UTC
 	}
+	// The overview words the rounds as the groups read them (in the
+	// process's language); the facilitator reads the template's words in
+	// their own. A question typed for the round stays as typed.
+	for i := range v.Rounds {
+		if r := p.Round(v.Rounds[i].N); r != nil {
+			v.Rounds[i].Title = r.Def.Title.In(v.Lang)
+			if r.Prompt == "" {
+				v.Rounds[i].Prompt = r.Def.Prompt.In(v.Lang)
+			}
+		}
+	}
 	for name, k := range p.Template.Kinds {
 		if !k.Consent && !k.Announce {
 			v.Kinds = append(v.Kinds, KindChoice{Name: name, Title: k.Title.In(v.Lang)})
@@ -192,27 +203,42 @@ func (b *Bot) Overview(ctx context.Context, process string, u flows.UserID) (*Pr
 	return v, nil
 }
 
-// Record is the record of process as Markdown and as rich lines (for a
-// printable page), in u's language; ErrNotFacilitator unless u
-// facilitates it.
-func (b *Bot) Record(ctx context.Context, process string, u flows.UserID) (title, markdown string, lines []Rich, err error) {
+// RecordView is the record of a process as one facilitator reads it.
+type RecordView struct {
+	Title string
+	// Markdown is the record as a file; Lines are the same lines as rich
+	// text (for a printable page).
+	Markdown string
+	Lines    []Rich
+	// Lang is the language it is in.
+	Lang string
+	// Made is when it was made, in the process's time zone.
+	Made time.Time
+}
+
+// Record is the record of process in u's language; ErrNotFacilitator
+// unless u facilitates it.
+func (b *Bot) Record(ctx context.Context, process string, u flows.UserID) (*RecordView, error) {
 	p, events, err := b.facilitated(ctx, process, u)
 	if err != nil {
-		return "", "", nil, err
+		return nil, err
 	}
-	lang := b.personalLanguage(ctx, u, p)
+	rec := &RecordView{Title: p.Title, Lang: b.personalLanguage(ctx, u, p), Made: b.now()}
+	if loc := b.location(p.TimeZone()); loc != nil {
+		rec.Made = rec.Made.In(loc)
+	}
 	report := flows.Report(p, events, b.env(""))
 	for _, l := range report {
-		lines = append(lines, b.render.Line(l, lang))
+		rec.Lines = append(rec.Lines, b.render.Line(l, rec.Lang))
 	}
-	return p.Title, b.render.Markdown(report, lang), lines, nil
+	rec.Markdown = b.render.Markdown(report, rec.Lang)
+	return rec, nil
 }
 
 // personalLanguage is the language u reads p in: their own (/lang), else
 // the process's.
 func (b *Bot) personalLanguage(ctx context.Context, u flows.UserID, p *flows.Process) string {
-	personal, _ := b.store.Index(ctx, langKey(u))
-	if lang := flows.PersonalLocale(personal, p.Locale()); lang != "" {
+	if lang := flows.PersonalLocale(b.PersonalLanguage(ctx, u), p.Locale()); lang != "" {
 		return lang
 	}
 	return flows.DefaultLanguage

@@ -89,7 +89,7 @@ func (p *Playground) Press(ctx context.Context, as, chat, data string) (Result, 
 	}
 	intent, ok := p.codec.Decode(data)
 	if !ok {
-		return Result{Notice: p.text(flows.ErrButtonExpired)}, errForged
+		return Result{Notice: p.words(ctx, who.ID).text(flows.ErrButtonExpired)}, errForged
 	}
 	u := p.update(who, c)
 	u.Button = &intent
@@ -108,7 +108,7 @@ func (p *Playground) Submit(ctx context.Context, as, chat, data string, fields [
 	}
 	intent, ok := p.codec.Decode(data)
 	if !ok || len(fields) == 0 {
-		return Result{Notice: p.text(flows.MsgFormUnreadable)}, errForged
+		return Result{Notice: p.words(ctx, who.ID).text(flows.MsgFormUnreadable)}, errForged
 	}
 	p.Dismiss(who.ID)
 	u := p.update(who, c)
@@ -143,8 +143,11 @@ func (p *Playground) update(who entity, c flows.Chat) *bot.Update {
 func (p *Playground) handle(ctx context.Context, who entity, c flows.Chat, u *bot.Update) (Result, error) {
 	defer p.flush(ctx)
 	reply, err := p.core.Handle(ctx, u)
+	failed := func(err error) (Result, error) {
+		return Result{Notice: p.words(ctx, who.ID).text(flows.ErrInternal)}, err
+	}
 	if err != nil {
-		return Result{Notice: p.text(flows.ErrInternal)}, err
+		return failed(err)
 	}
 	if reply == nil {
 		return Result{}, nil
@@ -152,7 +155,7 @@ func (p *Playground) handle(ctx context.Context, who entity, c flows.Chat, u *bo
 	if reply.Form != nil {
 		data, err := p.codec.Encode(reply.Form.Intent())
 		if err != nil {
-			return Result{Notice: p.text(flows.ErrInternal)}, err
+			return failed(err)
 		}
 		f := &pendingForm{Chat: string(c.ID), Data: data, Form: reply.Form}
 		p.mu.Lock()
@@ -162,7 +165,7 @@ func (p *Playground) handle(ctx context.Context, who entity, c flows.Chat, u *bo
 	}
 	buttons, err := p.buttons(reply.Buttons)
 	if err != nil {
-		return Result{Notice: p.text(flows.ErrInternal)}, err
+		return failed(err)
 	}
 	m := &Message{Text: reply.Text, Buttons: buttons, File: reply.File}
 	if reply.File != nil {
@@ -173,15 +176,11 @@ func (p *Playground) handle(ctx context.Context, who entity, c flows.Chat, u *bo
 		return Result{}, nil
 	}
 	p.appendMessage(string(userID(who.ID)), m)
-	return Result{Notice: p.textIn(flows.MsgSentPrivately, reply.Lang)}, nil
+	return Result{Notice: newWords(p.core.Renderer(), reply.Lang).text(flows.MsgSentPrivately)}, nil
 }
 
-// text renders one catalog line in the default language.
-func (p *Playground) text(key flows.MsgKey) string { return p.textIn(key, flows.DefaultLanguage) }
-
-func (p *Playground) textIn(key flows.MsgKey, lang string) string {
-	if lang == "" {
-		lang = flows.DefaultLanguage
-	}
-	return p.core.Renderer().Line(flows.L(key), lang).Plain()
+// words are the texts shown to the person as (an id part): in their own
+// language (/lang), else Dutch.
+func (p *Playground) words(ctx context.Context, as string) words {
+	return newWords(p.core.Renderer(), p.core.PersonalLanguage(ctx, userID(as)))
 }

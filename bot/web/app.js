@@ -2,7 +2,8 @@
 // fetched again (as HTML the server escaped) after each action and when
 // polling finds that the chat or the form changed. What the person was
 // typing survives a refresh. Text from data is only ever set with
-// textContent here.
+// textContent here; the script's own texts come from the server, in the
+// page's language (data-text-* on main).
 "use strict";
 (function () {
   const csrf = document.querySelector('meta[name="csrf"]').content;
@@ -34,7 +35,11 @@
     bar.hidden = !m;
     if (m) {
       m.classList.add("replying");
-      bar.querySelector("span").textContent = "Antwoord op: " + m.querySelector(".text").textContent;
+      // The text comes from the server, in the page's language, with
+      // {text} where the message goes (a function: the message is never
+      // read as a replacement pattern).
+      const text = m.querySelector(".text").textContent;
+      bar.querySelector("span").textContent = main.dataset.textReplying.replace("{text}", function () { return text; });
     }
   }
 
@@ -52,6 +57,9 @@
     if (!r.ok) return;
     const html = await r.text();
     if (n !== latest) return;
+    // While an action is on its way, a poll leaves the page alone: the
+    // action's own refresh follows, after its form was emptied.
+    if (!own && busy > 0) return;
     const list = $("messages");
     const atEnd = !list || list.scrollHeight - list.scrollTop - list.clientHeight < 60;
     const active = document.activeElement;
@@ -109,7 +117,7 @@
         return;
       }
       let j = {};
-      try { j = await r.json(); } catch (_) { j = { notice: "Er ging iets mis; laad de pagina opnieuw." }; }
+      try { j = await r.json(); } catch (_) { j = { notice: main.dataset.textFailed }; }
       notice = j.notice || "";
       if (r.ok) {
         f.reset();
@@ -117,7 +125,7 @@
       }
       await refresh(true);
     } catch (_) {
-      notice = "De speeltuin is niet bereikbaar; probeer het zo opnieuw.";
+      notice = main.dataset.textUnreachable;
     } finally {
       $("notice").textContent = notice;
       // The count of actions done lets a test wait for the one it took.

@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
@@ -35,8 +36,10 @@ type DashboardCore interface {
 	DerivedKey(purpose string) []byte
 	Facilitating(ctx context.Context, u flows.UserID) ([]*flows.Process, error)
 	Overview(ctx context.Context, process string, u flows.UserID) (*bot.ProcessView, error)
-	Record(ctx context.Context, process string, u flows.UserID) (title, markdown string, lines []bot.Rich, err error)
+	Record(ctx context.Context, process string, u flows.UserID) (*bot.RecordView, error)
 	Act(ctx context.Context, key, process string, u flows.UserID, text string, button *flows.Intent) (*bot.Reply, error)
+	// PersonalLanguage is the language u chose (/lang), or "".
+	PersonalLanguage(ctx context.Context, u flows.UserID) string
 	Renderer() *bot.Renderer
 }
 
@@ -122,16 +125,17 @@ func securityHeaders(h http.Handler) http.Handler {
 func (d *Dashboard) process(w http.ResponseWriter, r *http.Request) {
 	s, err := d.session(r)
 	if err != nil {
-		d.refuse(w, r, err)
+		d.refuse(w, r, "", err)
 		return
 	}
 	view, err := d.core.Overview(r.Context(), r.PathValue("id"), s.user)
 	if err != nil {
-		d.fail(w, r, err)
+		d.fail(w, r, d.personLang(r.Context(), s.user), err)
 		return
 	}
 	data := viewOf(processData{
-		CSRF: s.csrf, Until: s.until, View: view, Notice: d.takeNotice(s.id), Nonce: newKey(),
+		words: newWords(d.core.Renderer(), view.Lang),
+		CSRF:  s.csrf, Until: s.until, View: view, Notice: d.takeNotice(s.id), Nonce: newKey(),
 		Chart: participationChart(view.Participation, view.Location),
 		PDF:   d.opts.Chromium != "",
 	}, d.core.Renderer())
@@ -140,7 +144,7 @@ func (d *Dashboard) process(w http.ResponseWriter, r *http.Request) {
 	// left alone (nothing moves under the cursor).
 	var part bytes.Buffer
 	if err := dashboardTemplate.ExecuteTemplate(&part, "main", data); err != nil {
-		d.fail(w, r, err)
+		d.fail(w, r, view.Lang, err)
 		return
 	}
 	sum := sha256.Sum256(part.Bytes())
@@ -169,7 +173,7 @@ func (d *Dashboard) act(w http.ResponseWriter, r *http.Request) {
 	}
 	reply, err := d.core.Act(r.Context(), actionKey(s.user, id, r), id, s.user, text, button)
 	if err != nil {
-		d.fail(w, r, err)
+		d.fail(w, r, d.personLang(r.Context(), s.user), err)
 		return
 	}
 	if d.opts.Flush != nil {
@@ -272,32 +276,69 @@ func (d *Dashboard) takeNotice(session string) string {
 	return n
 }
 
-// refuse answers a request without a valid link or session.
-func (d *Dashboard) refuse(w http.ResponseWriter, r *http.Request, err error) {
-	text := "Deze link klopt niet. Stuur /dashboard in je privéchat met Samen voor een nieuwe."
+// refuse answers a request without a valid link or session, in lang
+// (the person's, if the request tells who it is; else "").
+func (d *Dashboard) refuse(w http.ResponseWriter, r *http.Request, lang string, err error) {
+	text := flows.WebDashboardLinkInvalid
 	switch {
 	case errors.Is(err, bot.ErrLinkExpired):
-		text = "Deze link is verlopen. Stuur /dashboard in je privéchat met Samen voor een nieuwe."
+		text = flows.WebDashboardLinkExpired
 	case errors.Is(err, bot.ErrLinkUsed):
-		text = "Deze link is al gebruikt: een link opent het dashboard één keer. Stuur /dashboard in je privéchat met Samen voor een nieuwe."
+		text = flows.WebDashboardLinkUsed
 	case errors.Is(err, bot.ErrNoSession):
-		text = "Het dashboard opent met de link die Samen je stuurt: stuur /dashboard in je privéchat met Samen. Ben je afgemeld of verlopen, dan geeft /dashboard een nieuwe."
+		text = flows.WebDashboardNoSession
 	}
-	w.WriteHeader(http.StatusForbidden)
-	d.render(w, r, "message", messageData{Title: "Geen toegang", Text: text})
+	d.message(w, r, http.StatusForbidden, lang, flows.WebDashboardNoAccess, text)
 }
 
-// fail answers an error of the core: a process that is not the person's
-// is not found (whether it exists is not told); anything else is logged.
-func (d *Dashboard) fail(w http.ResponseWriter, r *http.Request, err error) {
+// fail answers an error of the core, in lang: a process that is not the
+// person's is not found (whether it exists is not told); anything else is
+// logged.
+func (d *Dashboard) fail(w http.ResponseWriter, r *http.Request, lang string, err error) {
 	if errors.Is(err, bot.ErrNotFacilitator) {
-		w.WriteHeader(http.StatusNotFound)
-		d.render(w, r, "message", messageData{Title: "Niet gevonden", Text: "Dit proces bestaat niet, of je bent er geen gespreksleider van."})
+		d.message(w, r, http.StatusNotFound, lang, flows.WebDashboardNotFoundTitle, flows.WebDashboardNotFound)
 		return
 	}
 	d.logger.ErrorContext(r.Context(), "dashboard: request failed", "path", r.URL.Path, "err", err)
-	w.WriteHeader(http.StatusInternalServerError)
-	d.render(w, r, "message", messageData{Title: "Er ging iets mis", Text: "Er ging iets mis aan onze kant. Probeer het zo nog eens."})
+	d.message(w, r, http.StatusInternalServerError, lang, flows.WebDashboardErrorTitle, flows.WebDashboardError)
+}
+
+// message answers with a page of a title and a text, in lang.
+func (d *Dashboard) message(w http.ResponseWriter, r *http.Request, status int, lang string, title, text flows.MsgKey) {
+	say := newWords(d.core.Renderer(), lang)
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	d.render(w, r, "message", messageData{words: say, Title: say.text(title), Text: say.text(text)})
+}
+
+// personLang is the language of a page for u that shows no process of
+// theirs: their own (/lang), else that of the newest process they
+// facilitate (in the register it speaks: nl-u for the formal one), else
+// Dutch. A page of a process is in the view's language instead.
+func (d *Dashboard) personLang(ctx context.Context, u flows.UserID) string {
+	processes, _ := d.core.Facilitating(ctx, u)
+	return langOf(d.core.PersonalLanguage(ctx, u), processes)
+}
+
+// langOf is personLang for someone whose language is personal and who
+// facilitates processes (newest first).
+func langOf(personal string, processes []*flows.Process) string {
+	locale := ""
+	if len(processes) > 0 {
+		locale = processes[0].Locale()
+	}
+	return cmp.Or(flows.PersonalLocale(personal, locale), flows.DefaultLanguage)
+}
+
+// tokenLang is the language of a page for whoever a link's token names
+// (personLang), or "" if it names nobody (it is not the bot's, or it has
+// expired).
+func (d *Dashboard) tokenLang(ctx context.Context, token string) string {
+	u, _, err := d.core.VerifyDashboardToken(token)
+	if err != nil {
+		return ""
+	}
+	return d.personLang(ctx, u)
 }
 
 func (d *Dashboard) render(w http.ResponseWriter, r *http.Request, name string, data any) {

@@ -1,6 +1,8 @@
 // The dashboard's script: it refreshes the process's overview every few
 // seconds without reloading, and takes actions without leaving the page.
-// Everything it inserts is HTML the server rendered and escaped.
+// Everything it inserts is HTML the server rendered and escaped; its own
+// texts come from the server too, in the page's language (data-text-* on
+// main), and are set as text.
 (function () {
   "use strict";
   var main = document.getElementById("main");
@@ -16,7 +18,7 @@
         if (r.status === 403) {
           // The link's time is up: refreshing again will not help.
           clearInterval(timer);
-          say("Je sessie is verlopen. Stuur /dashboard in je privéchat met Samen voor een nieuwe link.");
+          say(main.dataset.textExpired);
         }
         if (!r.ok) return Promise.reject(r.status);
         return r.text().then(function (html) {
@@ -70,13 +72,17 @@
       method: "POST", body: body, credentials: "same-origin",
       headers: { "Accept": "application/json", "X-CSRF-Token": csrf }
     })
-      .then(function (r) { return r.json().catch(function () { return { notice: "Dat lukte niet (" + r.status + ")." }; }); })
+      .then(function (r) {
+        return r.json().catch(function () {
+          return { notice: main.dataset.textFailed.replace("{status}", function () { return String(r.status); }) };
+        });
+      })
       .then(function (res) {
         say(res.notice || "");
         if (form.closest("aside")) form.reset();
         return refresh();
       })
-      .catch(function () { say("Het dashboard is niet bereikbaar; probeer het zo opnieuw."); })
+      .catch(function () { say(main.dataset.textUnreachable); })
       .finally(function () {
         Array.from(form.querySelectorAll("button")).forEach(function (b) { b.disabled = false; });
       });

@@ -13,10 +13,12 @@ import (
 	"time"
 
 	"github.com/samen-bot/samen/bot"
+	"github.com/samen-bot/samen/flows"
 )
 
 // recordData is the printable record.
 type recordData struct {
+	words
 	Title  string
 	Blocks []recordBlock
 	// Printed is when the page was made, in the process's time zone.
@@ -78,52 +80,64 @@ func trimRich(r bot.Rich, n int) bot.Rich {
 }
 
 // record loads the record for the request's facilitator; on failure it
-// has answered the request and returns ok false.
-func (d *Dashboard) record(w http.ResponseWriter, r *http.Request) (title, markdown string, lines []bot.Rich, ok bool) {
+// has answered the request and returns nil.
+func (d *Dashboard) record(w http.ResponseWriter, r *http.Request) *bot.RecordView {
 	s, err := d.session(r)
 	if err != nil {
-		d.refuse(w, r, err)
-		return "", "", nil, false
+		d.refuse(w, r, "", err)
+		return nil
 	}
-	title, markdown, lines, err = d.core.Record(r.Context(), r.PathValue("id"), s.user)
+	rec, err := d.core.Record(r.Context(), r.PathValue("id"), s.user)
 	if err != nil {
-		d.fail(w, r, err)
-		return "", "", nil, false
+		d.fail(w, r, d.personLang(r.Context(), s.user), err)
+		return nil
 	}
-	return title, markdown, lines, true
+	return rec
+}
+
+// recordFile is the name of a record's file: "verslag-<code>.md" in
+// Dutch.
+func (d *Dashboard) recordFile(rec *bot.RecordView, r *http.Request, ext string) string {
+	return fileSafe(newWords(d.core.Renderer(), rec.Lang).text(flows.WebRecordFile)+"-"+r.PathValue("id")) + ext
+}
+
+// recordPage is the printable record's data.
+func (d *Dashboard) recordPage(rec *bot.RecordView) recordData {
+	return recordData{words: newWords(d.core.Renderer(), rec.Lang), Title: rec.Title, Blocks: recordBlocks(rec.Lines), Printed: rec.Made.Format("2006-01-02 15:04")}
 }
 
 // recordMarkdown serves the record as a Markdown file, the same as
 // /export sends.
 func (d *Dashboard) recordMarkdown(w http.ResponseWriter, r *http.Request) {
-	_, markdown, _, ok := d.record(w, r)
-	if !ok {
+	rec := d.record(w, r)
+	if rec == nil {
 		return
 	}
 	w.Header().Set("Content-Type", "text/markdown; charset=utf-8")
-	w.Header().Set("Content-Disposition", `attachment; filename="verslag-`+fileSafe(r.PathValue("id"))+`.md"`)
-	_, _ = w.Write([]byte(markdown))
+	w.Header().Set("Content-Disposition", `attachment; filename="`+d.recordFile(rec, r, ".md")+`"`)
+	_, _ = w.Write([]byte(rec.Markdown))
 }
 
 // recordHTML serves the record as a page made for printing.
 func (d *Dashboard) recordHTML(w http.ResponseWriter, r *http.Request) {
-	title, _, lines, ok := d.record(w, r)
-	if !ok {
+	rec := d.record(w, r)
+	if rec == nil {
 		return
 	}
-	d.render(w, r, "record", recordData{Title: title, Blocks: recordBlocks(lines), Printed: time.Now().Format("2006-01-02 15:04")})
+	d.render(w, r, "record", d.recordPage(rec))
 }
 
 // recordPDF serves the record as PDF, printed by Chromium from the same
 // page as recordHTML.
 func (d *Dashboard) recordPDF(w http.ResponseWriter, r *http.Request) {
-	if d.opts.Chromium == "" {
-		w.WriteHeader(http.StatusNotFound)
-		d.render(w, r, "message", messageData{Title: "Geen PDF op deze server", Text: "Deze server heeft geen Chromium om PDF te maken. Open de afdrukbare pagina en kies Afdrukken → Opslaan als PDF in je browser."})
+	// The record first: who may not read it learns nothing, not even
+	// whether this server prints.
+	rec := d.record(w, r)
+	if rec == nil {
 		return
 	}
-	title, _, lines, ok := d.record(w, r)
-	if !ok {
+	if d.opts.Chromium == "" {
+		d.message(w, r, http.StatusNotFound, rec.Lang, flows.WebDashboardNoPdfTitle, flows.WebDashboardNoPdf)
 		return
 	}
 	// One browser at a time: a PDF is rare, a browser is heavy, and
@@ -133,22 +147,21 @@ func (d *Dashboard) recordPDF(w http.ResponseWriter, r *http.Request) {
 		defer func() { <-d.printing }()
 	default:
 		w.Header().Set("Retry-After", "30")
-		w.WriteHeader(http.StatusServiceUnavailable)
-		d.render(w, r, "message", messageData{Title: "Even geduld", Text: "Er wordt net een ander verslag als PDF gemaakt. Probeer het over een halve minuut nog eens, of open de afdrukbare pagina."})
+		d.message(w, r, http.StatusServiceUnavailable, rec.Lang, flows.WebDashboardBusyTitle, flows.WebDashboardBusy)
 		return
 	}
 	var page bytes.Buffer
-	if err := dashboardTemplate.ExecuteTemplate(&page, "record", recordData{Title: title, Blocks: recordBlocks(lines), Printed: time.Now().Format("2006-01-02 15:04")}); err != nil {
-		d.fail(w, r, err)
+	if err := dashboardTemplate.ExecuteTemplate(&page, "record", d.recordPage(rec)); err != nil {
+		d.fail(w, r, rec.Lang, err)
 		return
 	}
 	pdf, err := printPDF(r.Context(), d.opts.Chromium, page.Bytes())
 	if err != nil {
-		d.fail(w, r, err)
+		d.fail(w, r, rec.Lang, err)
 		return
 	}
 	w.Header().Set("Content-Type", "application/pdf")
-	w.Header().Set("Content-Disposition", `attachment; filename="verslag-`+fileSafe(r.PathValue("id"))+`.pdf"`)
+	w.Header().Set("Content-Disposition", `attachment; filename="`+d.recordFile(rec, r, ".pdf")+`"`)
 	_, _ = w.Write(pdf)
 }
 

@@ -57,7 +57,7 @@ func (d *Dashboard) posted(w http.ResponseWriter, r *http.Request) (dashSession,
 	}
 	s, err := d.session(r)
 	if err != nil {
-		d.refuse(w, r, err)
+		d.refuse(w, r, "", err)
 		return dashSession{}, false
 	}
 	got := r.Header.Get("X-CSRF-Token")
@@ -65,7 +65,8 @@ func (d *Dashboard) posted(w http.ResponseWriter, r *http.Request) (dashSession,
 		got = r.PostFormValue("csrf")
 	}
 	if subtle.ConstantTimeCompare([]byte(got), []byte(s.csrf)) != 1 {
-		http.Error(w, "Deze pagina is verlopen; laad haar opnieuw.", http.StatusForbidden)
+		say := newWords(d.core.Renderer(), d.personLang(r.Context(), s.user))
+		http.Error(w, say.text(flows.WebPageExpired), http.StatusForbidden)
 		return dashSession{}, false
 	}
 	return s, true
@@ -73,13 +74,14 @@ func (d *Dashboard) posted(w http.ResponseWriter, r *http.Request) (dashSession,
 
 // openData is the page a link opens.
 type openData struct {
+	words
 	// CSRF is empty: the page belongs to no session yet. FormToken is the
 	// token its one form repeats.
 	CSRF, FormToken, Token, Name string
 	Until                        time.Time
 }
 
-func (openData) PageTitle() string { return "Dashboard openen" }
+func (d openData) PageTitle() string { return d.text(flows.WebDashboardOpenTitle) }
 
 // home serves GET /dashboard: with a link's ?t=, the page that asks to go
 // on; otherwise the person's processes (the process itself, when there is
@@ -88,32 +90,34 @@ func (d *Dashboard) home(w http.ResponseWriter, r *http.Request) {
 	if t := r.URL.Query().Get("t"); t != "" {
 		u, until, err := d.core.VerifyDashboardToken(t)
 		if err != nil {
-			d.refuse(w, r, err)
+			d.refuse(w, r, "", err)
 			return
 		}
+		lang := d.personLang(r.Context(), u)
 		name, err := d.core.FacilitatorName(r.Context(), u)
 		if err != nil {
-			d.fail(w, r, err)
+			d.fail(w, r, lang, err)
 			return
 		}
-		d.render(w, r, "open", openData{FormToken: token(w, r), Token: t, Name: name, Until: until})
+		d.render(w, r, "open", openData{words: newWords(d.core.Renderer(), lang), FormToken: token(w, r), Token: t, Name: name, Until: until})
 		return
 	}
 	s, err := d.session(r)
 	if err != nil {
-		d.refuse(w, r, err)
+		d.refuse(w, r, "", err)
 		return
 	}
 	processes, err := d.core.Facilitating(r.Context(), s.user)
 	if err != nil {
-		d.fail(w, r, err)
+		d.fail(w, r, d.core.PersonalLanguage(r.Context(), s.user), err)
 		return
 	}
 	if len(processes) == 1 {
 		http.Redirect(w, r, "/dashboard/p/"+processes[0].ID, http.StatusSeeOther)
 		return
 	}
-	data := listData{CSRF: s.csrf, Until: s.until}
+	lang := langOf(d.core.PersonalLanguage(r.Context(), s.user), processes)
+	data := listData{words: newWords(d.core.Renderer(), lang), CSRF: s.csrf, Until: s.until}
 	for _, p := range processes {
 		data.Processes = append(data.Processes, listEntry{ID: p.ID, Title: p.Title, Created: p.Created})
 	}
@@ -125,15 +129,18 @@ func (d *Dashboard) home(w http.ResponseWriter, r *http.Request) {
 // pages use (a cookie it repeats).
 func (d *Dashboard) open(w http.ResponseWriter, r *http.Request) {
 	if err := r.ParseForm(); err != nil || !validToken(r) {
-		http.Error(w, "Deze pagina is verlopen; open de link opnieuw.", http.StatusForbidden)
+		say := newWords(d.core.Renderer(), d.tokenLang(r.Context(), r.PostFormValue("t")))
+		http.Error(w, say.text(flows.WebDashboardLinkPageExpired), http.StatusForbidden)
 		return
 	}
 	session, _, _, err := d.core.OpenDashboardSession(r.Context(), r.PostFormValue("t"))
 	if err != nil {
+		// A link used before still names its person until it expires.
+		lang := d.tokenLang(r.Context(), r.PostFormValue("t"))
 		if errors.Is(err, bot.ErrLinkInvalid) || errors.Is(err, bot.ErrLinkExpired) || errors.Is(err, bot.ErrLinkUsed) {
-			d.refuse(w, r, err)
+			d.refuse(w, r, lang, err)
 		} else {
-			d.fail(w, r, err)
+			d.fail(w, r, lang, err)
 		}
 		return
 	}
@@ -153,10 +160,11 @@ func (d *Dashboard) logout(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	lang := d.personLang(r.Context(), s.user)
 	if err := d.core.CloseDashboardSession(r.Context(), s.id); err != nil {
-		d.fail(w, r, err)
+		d.fail(w, r, lang, err)
 		return
 	}
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/dashboard", MaxAge: -1, HttpOnly: true, Secure: d.opts.SecureCookies, SameSite: http.SameSiteLaxMode})
-	d.render(w, r, "message", messageData{Title: "Afgemeld", Text: "Je bent afgemeld. Met /dashboard in je privéchat met Samen krijg je een nieuwe link."})
+	d.message(w, r, http.StatusOK, lang, flows.WebDashboardSignedOutTitle, flows.WebDashboardSignedOut)
 }

@@ -293,6 +293,12 @@ func TestFacilitatorCannotSeeAnothersProcess(t *testing.T) {
 	if status != http.StatusOK || path != "/dashboard/p/"+mine {
 		t.Fatalf("Ilse's link led to %s (%d)", path, status)
 	}
+	// With a second process of her own, /dashboard lists hers only.
+	h.say("ilse", "web:ilse", "/new Markt Noord")
+	status, _, list := h.fetch("/dashboard")
+	if status != http.StatusOK || !strings.Contains(list, "Markt Noord") || !strings.Contains(list, "Speeltuin Dorpsstraat") || strings.Contains(list, "Haven Oost") {
+		t.Errorf("Ilse's list of processes (%d):\n%s", status, list)
+	}
 	status, _, page := h.fetch("/dashboard/p/" + theirs)
 	if status != http.StatusNotFound || strings.Contains(page, "Haven Oost") || strings.Contains(page, "Molenwijk") {
 		t.Errorf("Ilse opened Karin's process: %d\n%s", status, page)
@@ -332,7 +338,12 @@ func TestDashboardShowsScriptAsText(t *testing.T) {
 	h.say("ilse", "web:ilse", "/consent 1")
 	h.submit("priya", h.press("priya", bewoners, "Ik heb een overwegend bezwaar"), "Deel "+script, "Schade "+script, "Nodig "+script, "Merken "+script)
 
+	// A second process of Ilse's, so that /dashboard is the list of both.
+	h.say("ilse", "web:ilse", "/new Tweede buurt "+script)
 	h.openDashboard(h.dashboardLink("ilse"))
+	if _, _, list := h.fetch("/dashboard"); !strings.Contains(list, `<ul class="processes">`) {
+		t.Fatalf("/dashboard is not the list of Ilse's two processes:\n%s", list)
+	}
 	for _, path := range []string{"/dashboard", "/dashboard/p/" + code, "/dashboard/p/" + code + "?part=main", "/dashboard/p/" + code + "/record.html"} {
 		_, _, page := h.fetch(path)
 		if strings.Contains(page, "<script>alert") || strings.Contains(page, "<img src=x") {

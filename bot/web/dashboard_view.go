@@ -28,6 +28,7 @@ var dashboardTemplate = template.Must(template.New("dashboard").Funcs(template.F
 func stamp(t time.Time) string { return t.Format("2-1 15:04") }
 
 type messageData struct {
+	words
 	Title, Text string
 	CSRF        string // none: a message page has no actions
 }
@@ -35,12 +36,13 @@ type messageData struct {
 func (m messageData) PageTitle() string { return m.Title }
 
 type listData struct {
+	words
 	CSRF      string
 	Until     time.Time
 	Processes []listEntry
 }
 
-func (listData) PageTitle() string { return "Je processen" }
+func (d listData) PageTitle() string { return d.text(flows.WebDashboardListTitle) }
 
 type listEntry struct {
 	ID, Title string
@@ -48,8 +50,10 @@ type listEntry struct {
 }
 
 // processData is one process's page: the core's view, with what the
-// template cannot do itself (catalog texts, time zones) done here.
+// template cannot do itself (catalog texts, time zones) done here. Its
+// words are in the view's language.
 type processData struct {
+	words
 	CSRF string
 	// Nonce keys the round-opening form's action (see actionKey).
 	Nonce  string
@@ -175,7 +179,7 @@ func viewOf(data processData, r *bot.Renderer) processData {
 		data.Proposals = append(data.Proposals, pv)
 	}
 	for _, o := range v.Objections {
-		data.Objections = append(data.Objections, objectionView{ObjectionOverview: o, State: objectionState(o)})
+		data.Objections = append(data.Objections, objectionView{ObjectionOverview: o, State: objectionState(o, data.words)})
 	}
 	// The timeline newest first: what just happened is on top.
 	for _, e := range slices.Backward(v.Timeline) {
@@ -221,15 +225,16 @@ func stateTone(state flows.MsgKey) string {
 	return ""
 }
 
-func objectionState(o flows.ObjectionOverview) string {
+// objectionState words where an objection stands.
+func objectionState(o flows.ObjectionOverview, w words) string {
 	if o.Standing {
-		return "staat open"
+		return w.text(flows.WebDashboardObjectionOpen)
 	}
 	switch o.State {
 	case flows.ObjectionResolved:
-		return "opgelost"
+		return w.text(flows.WebDashboardObjectionResolved)
 	case flows.ObjectionIsWithdrawn:
-		return "ingetrokken"
+		return w.text(flows.WebDashboardObjectionWithdrawn)
 	}
 	return o.State
 }

@@ -17,4 +17,11 @@
 // Web addresses in the bot's messages are links (linkParts splits the text
 // on the server; only http and https), opening in a new tab: the
 // dashboard's link above all, so that the playground stays open beside it.
+//
+// The pages' own texts (the playground's and the dashboard's) come from
+// the catalogs, under web.* keys (words.go): the playground speaks the
+// language of the person it shows (/lang, else Dutch); a dashboard page
+// of a process speaks the facilitator's language for it (/lang, else the
+// process's, in its register: nl-u says "u"); the scripts take their few
+// texts from the page (data-text-* attributes), so they need no catalog.
 package web

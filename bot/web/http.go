@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"github.com/samen-bot/samen/bot"
+	"github.com/samen-bot/samen/flows"
 )
 
 // csrfCookie holds the page's CSRF token; every POST repeats it in the
@@ -69,8 +70,10 @@ func (p *Playground) post(action func(r *http.Request) (Result, error)) http.Han
 			http.Error(w, "bad form", http.StatusBadRequest)
 			return
 		}
+		// What the page says is in the language of the person acting.
+		say := p.words(r.Context(), r.PostFormValue("as"))
 		if !validToken(r) {
-			http.Error(w, "Deze pagina is verlopen; laad haar opnieuw.", http.StatusForbidden)
+			http.Error(w, say.text(flows.WebPageExpired), http.StatusForbidden)
 			return
 		}
 		// An action, once taken, is carried out whole: the browser leaving
@@ -82,12 +85,15 @@ func (p *Playground) post(action func(r *http.Request) (Result, error)) http.Han
 		case errors.Is(err, errForged):
 			status = http.StatusBadRequest
 		case errors.Is(err, errRefused):
-			status, res.Notice = http.StatusBadRequest, "Dat kan hier niet."
-		case err != nil && res.Notice == "":
-			status, res.Notice = http.StatusBadRequest, err.Error()
+			status, res.Notice = http.StatusBadRequest, say.text(flows.WebPlaygroundRefused)
+		case errors.Is(err, errBadName):
+			status, res.Notice = http.StatusBadRequest, say.text(flows.WebPlaygroundNameLength)
 		case err != nil:
 			p.logger.ErrorContext(r.Context(), "web: action failed", "path", r.URL.Path, "err", err)
 			status = http.StatusInternalServerError
+			if res.Notice == "" {
+				res.Notice = say.text(flows.ErrInternal)
+			}
 		}
 		if !strings.Contains(r.Header.Get("Accept"), "application/json") {
 			q := url.Values{"as": {r.PostFormValue("as")}, "chat": {r.PostFormValue("chat")}}
@@ -209,8 +215,10 @@ var pageTemplate = template.Must(template.New("page").Funcs(template.FuncMap{
 	"round": func(ref string) bool { return strings.HasPrefix(ref, "round/") },
 }).Parse(pageHTML))
 
-// pageData is what the page template shows.
+// pageData is what the page template shows. Its words are in the
+// language of the person it shows as.
 type pageData struct {
+	words
 	CSRF     string
 	As       entity
 	Chat     string
@@ -239,11 +247,12 @@ func (p *Playground) page(w http.ResponseWriter, r *http.Request) {
 	if chat == "" && len(d.Rooms) > 0 {
 		chat = string(chatID(d.Rooms[0].ID))
 	}
+	d.words = p.words(r.Context(), d.As.ID)
 	if d.As.ID != "" {
 		if who, c, err := p.place(d.As.ID, chat); err == nil {
 			d.Chat, d.Private, d.ChatName = string(c.ID), c.Private, c.Title
 			if c.Private {
-				d.ChatName = "Privé met Samen (" + who.Name + ")"
+				d.ChatName = d.text(flows.WebPlaygroundPrivateTitle, "name", who.Name)
 			}
 			d.Messages, d.Version = p.Messages(d.Chat)
 			d.Form = p.Form(d.As.ID)

@@ -25,6 +25,9 @@ type Core interface {
 	// ButtonKey signs button data.
 	ButtonKey() []byte
 	Renderer() *bot.Renderer
+	// PersonalLanguage is the language u chose (/lang), or "": the page
+	// is in the language of the person it shows the chats of.
+	PersonalLanguage(ctx context.Context, u flows.UserID) string
 }
 
 // Options configures a Playground; the zero value is usable.
@@ -129,6 +132,19 @@ func New(core Core, store bot.Indexes, opts Options) (*Playground, error) {
 	if people == nil && rooms == nil {
 		people, rooms = []string{"Gespreksleider"}, []string{"Groep 1", "Groep 2"}
 	}
+	// The configured people and rooms come first, in their order (the
+	// first person is who the page opens as); those added on the page
+	// follow, as the store keeps them (by id).
+	for _, name := range people {
+		if _, err := p.Add(ctx, kindPerson, name); err != nil {
+			return nil, err
+		}
+	}
+	for _, name := range rooms {
+		if _, err := p.Add(ctx, kindRoom, name); err != nil {
+			return nil, err
+		}
+	}
 	for _, kind := range []string{kindPerson, kindRoom} {
 		stored, err := store.SetMembers(ctx, setKey(kind))
 		if err != nil {
@@ -140,18 +156,12 @@ func New(core Core, store bot.Indexes, opts Options) (*Playground, error) {
 			p.remember(kind, entity{id, name})
 		}
 	}
-	for _, name := range people {
-		if _, err := p.Add(ctx, kindPerson, name); err != nil {
-			return nil, err
-		}
-	}
-	for _, name := range rooms {
-		if _, err := p.Add(ctx, kindRoom, name); err != nil {
-			return nil, err
-		}
-	}
 	return p, nil
 }
+
+// errBadName is a name of a new person or room that is empty or longer
+// than 40 characters.
+var errBadName = errors.New("web: a name has 1 to 40 characters")
 
 const (
 	kindPerson = "person"
@@ -187,7 +197,7 @@ func (p *Playground) taken(id string) bool {
 func (p *Playground) Add(ctx context.Context, kind, name string) (string, error) {
 	name = strings.Join(strings.Fields(name), " ")
 	if name == "" || len([]rune(name)) > 40 {
-		return "", errors.New("a name has 1 to 40 characters")
+		return "", errBadName
 	}
 	p.mu.Lock()
 	list := p.people
@@ -274,7 +284,7 @@ func (p *Playground) Deliver(_ context.Context, m bot.OutMessage) (string, error
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if m.EditID != "" {
-		if old := p.find(chat, m.EditID); old != nil {
+		if old := p.find(chat, m.EditID); old != nil && old.From == "" {
 			old.Text, old.Buttons, old.Edited = m.Text, buttons, true
 			p.logOf(chat).version++
 			return m.EditID, nil
@@ -324,7 +334,10 @@ func (p *Playground) find(chat, id string) *Message {
 // appendLocked adds m to chat and returns its new id. p.mu is held.
 func (p *Playground) appendLocked(chat string, m *Message) string {
 	p.nextID++
-	m.ID = "m" + strconv.Itoa(p.nextID)
+	// The store remembers message ids across restarts (a round's message,
+	// to edit it; the message a reply answers): ids of this run must not
+	// be those of an earlier one.
+	m.ID = "m" + p.nonce[:8] + "-" + strconv.Itoa(p.nextID)
 	c := p.logOf(chat)
 	c.messages = append(c.messages, m)
 	c.version++
