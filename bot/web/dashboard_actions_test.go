@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 )
 
 // A round opened from the dashboard is the round /round opens: in every
@@ -50,5 +51,38 @@ func TestDashboardOpensARoundAndRefusesWhatItNeverSends(t *testing.T) {
 	res := h.ok(path, url.Values{"action": {"summary"}, "round": {"1"}})
 	if !strings.Contains(res.Notice, "Ronde 1") {
 		t.Errorf("posting the summary of an open round says %q", res.Notice)
+	}
+}
+
+// While nothing happens, the part the dashboard refreshes stays the same
+// as time passes, so the page is left alone (nothing moves under the
+// cursor); when something happens, it changes.
+func TestDashboardStaysStillWhileNothingHappens(t *testing.T) {
+	h := newHarness(t, []string{"Ilse", "Wim", "Priya", "Yusuf", "Els"}, []string{"Bewoners", "Welkom"})
+	code := startProcess(h, "ilse", "Speeltuin Dorpsstraat")
+	h.say("ilse", "web:ilse", "/round concerns all")
+	h.submit("wim", h.press("wim", bewoners, "Privé antwoorden"), "Het wordt te druk op straat.")
+	h.openDashboard(h.dashboardLink("ilse"))
+	part := func() string {
+		t.Helper()
+		status, _, page := h.fetch("/dashboard/p/" + code + "?part=main")
+		if status != http.StatusOK {
+			t.Fatalf("the refreshed part: %d", status)
+		}
+		return page
+	}
+	// The harness's clock stands on the hour, where a step of the chart
+	// begins; a minute on, it is inside one.
+	h.advance(time.Minute)
+	before := part()
+	for i := range 5 {
+		h.advance(20 * time.Second)
+		if after := part(); after != before {
+			t.Fatalf("%d s later, with nothing done, the refreshed part changed", 20*(i+1))
+		}
+	}
+	h.submit("priya", h.press("priya", bewoners, "Privé antwoorden"), "Mijn kinderen fietsen hier.")
+	if part() == before {
+		t.Errorf("Priya answered and the refreshed part stayed the same")
 	}
 }

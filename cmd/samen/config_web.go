@@ -86,7 +86,7 @@ func (w WebConfig) validate() []error {
 	switch w.Playground {
 	case "", playgroundAuto, playgroundOn, playgroundOff:
 	default:
-		errs = append(errs, fmt.Errorf("web.playground is %q: use auto (the default: on when no chat platform is configured), on or off", w.Playground))
+		errs = append(errs, fmt.Errorf("web.playground is %q: use auto (the default: on when no chat platform is configured and only this machine reaches it), on or off", w.Playground))
 	}
 	return errs
 }

@@ -78,7 +78,7 @@ func TestWebConfig(t *testing.T) {
 		{name: "public_url with a password", env: map[string]string{"SAMEN_PUBLIC_URL": "https://fay:hunter2@example.org"},
 			want: []string{"web.public_url (or SAMEN_PUBLIC_URL) contains a user name or password"}},
 		{name: "playground yes", config: "[web]\nplayground = \"yes\"\n",
-			want: []string{`web.playground is "yes": use auto (the default: on when no chat platform is configured), on or off`}},
+			want: []string{`web.playground is "yes": use auto (the default: on when no chat platform is configured and only this machine reaches it), on or off`}},
 		{name: "playground true", config: "[web]\nplayground = true\n",
 			want: []string{`:2: key "playground" must be text`}},
 		{name: "every mistake at once", config: "[web]\nlisten = \"x\"\npublic_url = \"y\"\nplayground = \"z\"\n",
