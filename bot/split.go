@@ -6,7 +6,8 @@ import "strings"
 type Measure struct {
 	// Rune is how many units a character takes (after escaping).
 	Rune func(rune) int
-	// Styled is how many units the markup around a styled span takes.
+	// Styled is how many units the markup around a styled span takes, on
+	// each of its lines (Discord's markers do not cross a line end).
 	Styled int
 }
 
@@ -30,7 +31,7 @@ func (m Measure) text(s string) int {
 func (m Measure) span(sp Span) int {
 	n := m.text(sp.Text)
 	if sp.Style != 0 {
-		n += m.Styled
+		n += m.Styled * (1 + strings.Count(sp.Text, "\n"))
 	}
 	return n
 }

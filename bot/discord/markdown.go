@@ -15,8 +15,8 @@ const maxContent = 2000
 // "[link](…)" arrives as typed. '<' is among them, so "<@123>" stays text.
 const escaped = "\\*_~`|>#-[]()<:"
 
-// measure counts content as Discord does, after escaping; a styled span
-// adds up to six characters of markers.
+// measure counts content as Discord does, after escaping; each line of a
+// styled span adds up to six characters of markers.
 var measure = bot.Measure{Rune: escapedLen, Styled: 6}
 
 func escapedLen(c rune) int {
@@ -41,7 +41,9 @@ func toMarkdown(r bot.Rich) string {
 			writeStyled(&b, line, sp.Style)
 		}
 	}
-	return b.String()
+	// Again over the whole: "@every" and "one" in two spans of the same
+	// style meet only here.
+	return noEveryone(b.String())
 }
 
 // writeStyled writes one line of a span: markers hug the text, since
@@ -85,11 +87,15 @@ func escape(s string) string {
 		}
 		b.WriteRune(c)
 	}
-	out := b.String()
+	return noEveryone(b.String())
+}
+
+// noEveryone puts a zero-width space in "@everyone" and "@here".
+func noEveryone(s string) string {
 	for _, m := range []string{"@everyone", "@here"} {
-		out = strings.ReplaceAll(out, m, "@\u200b"+m[1:])
+		s = strings.ReplaceAll(s, m, "@\u200b"+m[1:])
 	}
-	return out
+	return s
 }
 
 // parts renders r as messages of at most maxContent characters.
