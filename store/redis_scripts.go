@@ -26,5 +26,9 @@ var (
 	dueRepairLua    string
 	dueRepairScript = redis.NewScript(dueRepairLua)
 
-	allScripts = []*redis.Script{appendScript, loadScript, markSentScript, dueRepairScript}
+	//go:embed restore.lua
+	restoreLua    string
+	restoreScript = redis.NewScript(restoreLua)
+
+	allScripts = []*redis.Script{appendScript, loadScript, markSentScript, dueRepairScript, restoreScript}
 )

@@ -6,6 +6,8 @@
 //	samen simulate FILE             run a scripted conversation and print it
 //	samen check FILE…               validate process templates
 //	samen export CODE               print a process's record (Markdown)
+//	samen backup FILE               back up the store (every process)
+//	samen restore [-force] FILE     restore a backup (into either store)
 //
 // Wiring lives here and only here: configuration (TOML plus SAMEN_*
 // environment variables, secrets from the environment only), the store,
@@ -34,6 +36,11 @@ const (
   samen check FILE...          validate process templates and report every problem with its line
   samen export [-lang nl|en] CODE
                                print the record of a process as Markdown
+  samen backup [-config FILE] FILE
+                               back up every process to FILE (- for stdout), from either store
+  samen restore [-config FILE] [-force] FILE
+                               restore a backup into the configured store (e.g. the embedded
+                               store's backup into Redis); -force replaces existing processes
 `
 )
 
@@ -60,6 +67,10 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer, getenv f
 		return checkCommand(args[1:], stdout, stderr)
 	case "export":
 		return exportCommand(ctx, args[1:], stdout, stderr, getenv)
+	case "backup":
+		return backupCommand(ctx, args[1:], stdout, stderr, getenv)
+	case "restore":
+		return restoreCommand(ctx, args[1:], stdout, stderr, getenv)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usageMessage)
 		return exitOK

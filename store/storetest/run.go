@@ -62,6 +62,9 @@ func Run(t *testing.T, newHarness func(t *testing.T) Harness) {
 		{"OpaqueBytes", testOpaqueBytes},
 		{"Isolation", testIsolation},
 		{"Dump", testDump},
+		{"BackupRestore", testBackupRestore},
+		{"RestoreRefusesExisting", testRestoreRefusesExisting},
+		{"BackupShared", testBackupShared},
 		{"InvalidArguments", testInvalidArguments},
 	}
 	for _, tc := range tests {

@@ -88,6 +88,25 @@ type Store interface {
 	// is stored that should not be.
 	Dump(ctx context.Context, fn func(key string, value []byte) error) error
 
+	// BackupProcess returns everything of a process that a backup keeps
+	// (see flows.ProcessBackup), read as one consistent cut at one version
+	// (later commits are left out whole, idempotency keys included). It
+	// returns flows.ErrNotFound for a process that has no commit.
+	BackupProcess(ctx context.Context, process string) (flows.ProcessBackup, error)
+	// RestoreProcess writes a process from a backup atomically, so that
+	// Load, ReadLog, PendingOutbox, MessageRef, Due and idempotent replays
+	// give what they gave for the original, and appends go on from its
+	// version and outbox sequence. A process that has a commit is refused
+	// with flows.ErrProcessExists (errors.Is) and left as it is, unless
+	// force is set: then it is replaced as a whole.
+	RestoreProcess(ctx context.Context, b flows.ProcessBackup, force bool) error
+	// BackupShared returns every index entry, set and temporary value that
+	// has not expired.
+	BackupShared(ctx context.Context) (flows.SharedBackup, error)
+	// RestoreShared writes them over what is there (removing nothing);
+	// temporary values keep their expiry.
+	RestoreShared(ctx context.Context, s flows.SharedBackup) error
+
 	// Close releases the store.
 	Close() error
 }
