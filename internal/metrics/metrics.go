@@ -32,13 +32,16 @@ type Metrics struct {
 	rateLimited *prometheus.CounterVec
 	storeTime   *prometheus.HistogramVec
 	storeErrors *prometheus.CounterVec
+	// sampleAge is SampleAge (tests set 0: every scrape samples).
+	sampleAge time.Duration
 }
 
 // New returns the metrics, registered with the Go runtime's and the
 // process's own.
 func New() *Metrics {
 	m := &Metrics{
-		reg: prometheus.NewRegistry(),
+		sampleAge: SampleAge,
+		reg:       prometheus.NewRegistry(),
 		updates: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "samen_updates_total",
 			Help: "Updates (messages, commands, button presses, forms) handled by the bot core, by platform and kind.",
@@ -141,17 +144,18 @@ func (m *Metrics) Gauges(outbox, active func(context.Context) (int, error)) {
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 			Name: "samen_outbox_pending",
 			Help: "Messages waiting in the outboxes (sampled; at most 100 per process are counted).",
-		}, (&sampler{read: outbox}).value),
+		}, (&sampler{read: outbox, age: m.sampleAge}).value),
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 			Name: "samen_active_processes",
 			Help: "Processes with an open round (sampled).",
-		}, (&sampler{read: active}).value),
+		}, (&sampler{read: active, age: m.sampleAge}).value),
 	)
 }
 
 // sampler caches a slow reading.
 type sampler struct {
 	read func(context.Context) (int, error)
+	age  time.Duration
 	mu   sync.Mutex
 	at   time.Time
 	v    float64
@@ -160,7 +164,7 @@ type sampler struct {
 func (s *sampler) value() float64 {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if !s.at.IsZero() && time.Since(s.at) < SampleAge {
+	if !s.at.IsZero() && time.Since(s.at) < s.age {
 		return s.v
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), SampleTimeout)
