@@ -156,3 +156,20 @@ func TestOpsEndpointsWithTelegram(t *testing.T) {
 		t.Errorf("a user id is in the logs:\n%s", logs)
 	}
 }
+
+func TestOpsConfigMistakesSayHowToFixThem(t *testing.T) {
+	dir := t.TempDir()
+	config := filepath.Join(dir, "samen.toml")
+	if err := os.WriteFile(config, []byte("[ops]\nlisten = \"9090\"\ndrain_timeout = \"ten seconds\"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errOut := run(t, map[string]string{"SAMEN_DATA_DIR": dir}, "run", "-config", config)
+	if code != exitUsage {
+		t.Fatalf("exit %d, want %d:\n%s", code, exitUsage, errOut)
+	}
+	for _, want := range []string{`ops.listen (or SAMEN_OPS_LISTEN) is "9090": use host:port, like 127.0.0.1:9090, or "off"`, `ops.drain_timeout is "ten seconds": use a duration like "10s"`} {
+		if !strings.Contains(errOut, want) {
+			t.Errorf("missing %q in:\n%s", want, errOut)
+		}
+	}
+}
