@@ -39,6 +39,8 @@ type Config struct {
 	// DashboardTTL is how long a dashboard link works. Default:
 	// DefaultDashboardTTL.
 	DashboardTTL time.Duration
+	// Observer is told how long each update took, for metrics. Optional.
+	Observer Observer
 }
 
 // MinSecretBytes is the shortest Secret a Bot accepts.
@@ -53,6 +55,7 @@ type Bot struct {
 	templates map[string]*flows.Template
 	snapEvery int
 	outboxed  func(string)
+	observe   Observer
 	// dashboardURL and dashboardTTL: see Config.
 	dashboardURL atomic.Pointer[string]
 	dashboardTTL time.Duration
@@ -79,6 +82,7 @@ func New(cfg Config) (*Bot, error) {
 		templates: cfg.Templates,
 		snapEvery: cfg.SnapshotEvery,
 		outboxed:  cfg.Outboxed,
+		observe:   cfg.Observer,
 
 		dashboardTTL: cfg.DashboardTTL,
 	}
@@ -103,6 +107,9 @@ func New(cfg Config) (*Bot, error) {
 	}
 	if b.outboxed == nil {
 		b.outboxed = func(string) {}
+	}
+	if b.observe == nil {
+		b.observe = noObserver{}
 	}
 	b.render = NewRenderer(b.location)
 	b.mux = b.routes()
@@ -140,6 +147,8 @@ func (b *Bot) validZone(name string) bool { return b.location(name) != nil }
 // none). The error is non-nil only when the update could not be handled at
 // all (the context ended); anything else becomes a kind reply.
 func (b *Bot) Handle(ctx context.Context, u *Update) (*Reply, error) {
+	start := time.Now()
+	defer func() { b.observe.Handled(flows.Platform(string(u.Chat.ID)), updateKind(u), time.Since(start)) }()
 	req := &Request{Update: u, Actor: u.actor()}
 	if u.Button == nil {
 		if c, ok := parseCommand(u.Text); ok {

@@ -152,7 +152,7 @@ func Errors(log *slog.Logger) Middleware {
 			if errors.Is(err, context.Canceled) {
 				return nil, err
 			}
-			log.ErrorContext(ctx, "handle update failed", "command", req.Command, "button", buttonName(req), "process", req.Process, "err", err)
+			log.ErrorContext(ctx, "handle update failed", "command", req.Command, "button", buttonName(req), "process", req.Process, "chat", logChat(req.Update), "err", err)
 			return &flows.Message{Private: true, Lines: []flows.Line{flows.L(flows.ErrInternal)}}, nil
 		})
 	}

@@ -44,6 +44,7 @@ type Sender struct {
 	render     *Renderer
 	transports map[string]Transport
 	log        *slog.Logger
+	observe    Observer
 	wake       chan struct{}
 	// flushing lets one flush at a time read and send an outbox: Run and
 	// a caller's FlushAll (the playground's, after each action) would
@@ -56,11 +57,15 @@ type Sender struct {
 
 // NewSender returns a sender that delivers through transports, keyed by
 // platform prefix ("tg", "dc", "sim").
-func NewSender(store SenderStore, render *Renderer, transports map[string]Transport, log *slog.Logger) *Sender {
+func NewSender(store SenderStore, render *Renderer, transports map[string]Transport, log *slog.Logger, opts ...SenderOption) *Sender {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Sender{store: store, render: render, transports: transports, log: log, wake: make(chan struct{}, 1)}
+	s := &Sender{store: store, render: render, transports: transports, log: log, observe: noObserver{}, wake: make(chan struct{}, 1)}
+	for _, o := range opts {
+		o(s)
+	}
+	return s
 }
 
 // Idle and retry pauses of Run.
@@ -178,9 +183,9 @@ func (s *Sender) sendBatch(ctx context.Context, process string, entries []flows.
 			s.noteRetry(time.Now().Add(later.After))
 			continue
 		case errors.Is(err, ErrUndeliverable):
-			s.log.WarnContext(ctx, "message undeliverable, dropped", "process", process, "seq", e.Seq, "err", err)
+			s.log.WarnContext(ctx, "message undeliverable, dropped", "process", process, "chat", logDest(e.Chat), "seq", e.Seq, "err", err)
 		case err != nil:
-			s.log.WarnContext(ctx, "send failed, will retry", "process", process, "seq", e.Seq, "err", err)
+			s.log.WarnContext(ctx, "send failed, will retry", "process", process, "chat", logDest(e.Chat), "seq", e.Seq, "err", err)
 			waiting[e.Chat] = true
 			s.noteRetry(time.Now().Add(senderRetry))
 			continue
@@ -224,7 +229,10 @@ func (s *Sender) deliver(ctx context.Context, process string, body outboxBody) (
 			return "", err
 		}
 	}
-	return t.Deliver(ctx, out)
+	start := time.Now()
+	id, err := t.Deliver(ctx, out)
+	s.observe.Delivered(flows.Platform(dest), time.Since(start), err)
+	return id, err
 }
 
 // FlushAll flushes every process the store lists with pending messages.

@@ -51,6 +51,9 @@ type Config struct {
 	// the conversation about it.
 	RoundThreads bool
 	Logger       *slog.Logger
+	// RateLimited is called each time Discord answers a message's send
+	// with 429 Too Many Requests, for metrics. Optional.
+	RateLimited func()
 }
 
 // Core is what the adapter needs of the bot core.
@@ -238,4 +241,12 @@ func (a *Adapter) recoverPanic(name string) {
 	if v := recover(); v != nil {
 		a.log.Error("discord handler panicked", "event", name, "panic", fmt.Sprint(v))
 	}
+}
+
+// Connected reports whether the gateway is connected: it heartbeats, and
+// has not been closed since (a readiness check's question).
+func (a *Adapter) Connected() bool {
+	a.gateway.RLock()
+	defer a.gateway.RUnlock()
+	return a.gateway.DataReady
 }

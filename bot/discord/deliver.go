@@ -49,7 +49,7 @@ func (a *Adapter) Deliver(ctx context.Context, m bot.OutMessage) (string, error)
 			return m.EditID, nil
 		}
 		if !hasCode(err, codeUnknownMessage) {
-			return "", sendError(err)
+			return "", a.sendError(err)
 		}
 		// The message is gone: post it anew.
 	}
@@ -67,7 +67,7 @@ func (a *Adapter) Deliver(ctx context.Context, m bot.OutMessage) (string, error)
 			// The first part may wait in the sender's queue like any message.
 			msg, err := a.rest.ChannelMessageSendComplex(channel, send, discordgo.WithContext(ctx))
 			if err != nil {
-				return "", sendError(err)
+				return "", a.sendError(err)
 			}
 			last = msg.ID
 			continue
@@ -109,7 +109,7 @@ func (a *Adapter) destination(ctx context.Context, m bot.OutMessage) (string, er
 		}
 		channel, err := a.dmChannel(ctx, user)
 		if err != nil {
-			return "", sendError(err)
+			return "", a.sendError(err)
 		}
 		return channel, nil
 	}
@@ -168,7 +168,7 @@ func (a *Adapter) sendPatiently(ctx context.Context, channel string, send *disco
 	return bot.SendDirect(ctx, a.bg, a.log, a.redact, func(ctx context.Context) (string, error) {
 		msg, err := a.rest.ChannelMessageSendComplex(channel, send, discordgo.WithContext(ctx))
 		if err != nil {
-			return "", sendError(err)
+			return "", a.sendError(err)
 		}
 		return msg.ID, nil
 	})
@@ -196,6 +196,15 @@ func (a *Adapter) bucketWait(route string) time.Duration {
 	b.Lock()
 	defer b.Unlock()
 	return rl.GetWaitTime(b, 1)
+}
+
+// sendError is the package's sendError, counting a 429 (Config.RateLimited).
+func (a *Adapter) sendError(err error) error {
+	var rl *discordgo.RateLimitError
+	if errors.As(err, &rl) && a.cfg.RateLimited != nil {
+		a.cfg.RateLimited()
+	}
+	return sendError(err)
 }
 
 // sendError maps a failed send to what the sender does with it.

@@ -43,6 +43,9 @@ type Config struct {
 	// Limits on sending. Default DefaultLimits.
 	Limits Limits
 	Logger *slog.Logger
+	// RateLimited is called each time Telegram answers 429 Too Many
+	// Requests, for metrics. Optional.
+	RateLimited func()
 }
 
 // Core is what the adapter needs of the bot core.

@@ -210,6 +210,9 @@ func (a *Adapter) sendError(ctx context.Context, t target, err error) error {
 	var migrate *tgbot.MigrateError
 	switch {
 	case errors.As(err, &tooMany):
+		if a.cfg.RateLimited != nil {
+			a.cfg.RateLimited()
+		}
 		d := time.Duration(max(tooMany.RetryAfter, 1)) * time.Second
 		a.limits.block(t.chat, d)
 		a.log.WarnContext(ctx, "telegram asked to wait", "retry_after_s", tooMany.RetryAfter)

@@ -23,6 +23,7 @@ type Config struct {
 	Telegram  TelegramConfig  `toml:"telegram"`
 	Discord   DiscordConfig   `toml:"discord"`
 	Web       WebConfig       `toml:"web"`
+	Ops       OpsConfig       `toml:"ops"`
 }
 
 // TelegramConfig connects the bot to Telegram. The token and the webhook
@@ -68,6 +69,7 @@ func defaultConfig() Config {
 		Store: StoreConfig{DataDir: "samen-data"},
 		Log:   LogConfig{Level: "info", Format: "text"},
 		Web:   WebConfig{Listen: defaultListen, Playground: playgroundAuto},
+		Ops:   OpsConfig{Listen: defaultOpsListen, DrainTimeout: defaultDrainTimeout},
 	}
 }
 
@@ -112,6 +114,7 @@ func loadConfig(path string, explicit bool, getenv func(string) string) (Config,
 		return cfg, err
 	}
 	cfg.Web.fromEnv(getenv)
+	cfg.Ops.fromEnv(getenv)
 	cfg.Web.findChromium()
 	return cfg, cfg.validate()
 }
@@ -130,6 +133,7 @@ func (c Config) validate() error {
 	errs = append(errs, c.Telegram.validate()...)
 	errs = append(errs, c.Discord.validate()...)
 	errs = append(errs, c.Web.validate()...)
+	errs = append(errs, c.Ops.validate()...)
 	if c.Log.Format != "text" && c.Log.Format != "json" {
 		errs = append(errs, fmt.Errorf("log.format is %q: use text or json", c.Log.Format))
 	}

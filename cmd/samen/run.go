@@ -22,6 +22,7 @@ import (
 	"github.com/samen-bot/samen/bot/telegram"
 	"github.com/samen-bot/samen/bot/web"
 	"github.com/samen-bot/samen/flows"
+	"github.com/samen-bot/samen/internal/metrics"
 	"github.com/samen-bot/samen/store"
 )
 
@@ -95,6 +96,12 @@ func (c Config) platforms() bool { return c.Telegram.Enabled() || c.Discord.Enab
 func (a *app) serve(ctx context.Context, stdout io.Writer) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	// The ops endpoints first, answering "starting" while platforms
+	// connect, and last to stop.
+	o := &ops{store: a.ping, metrics: a.metrics.Handler(), state: "starting"}
+	if a.cfg.Ops.enabled() {
+		defer a.startOps(o)()
+	}
 	// The playground and the web server first: an address in use stops
 	// the start before any platform is connected.
 	var sender *bot.Sender
@@ -137,6 +144,7 @@ func (a *app) serve(ctx context.Context, stdout io.Writer) error {
 			Token: a.cfg.Telegram.Token, APIURL: a.cfg.Telegram.APIURL, Mode: a.cfg.Telegram.Mode,
 			WebhookListen: a.cfg.Telegram.WebhookListen, WebhookURL: a.cfg.Telegram.WebhookURL,
 			WebhookSecret: a.cfg.Telegram.WebhookSecret, Logger: a.log,
+			RateLimited: a.metrics.RateLimited(telegram.Platform),
 		}, a.bot, a.store)
 		if err != nil {
 			return err
@@ -148,6 +156,7 @@ func (a *app) serve(ctx context.Context, stdout io.Writer) error {
 		dc, err := discord.New(ctx, discord.Config{
 			Token: a.cfg.Discord.Token, ApplicationID: a.cfg.Discord.ApplicationID, GuildIDs: a.cfg.Discord.GuildIDs,
 			APIURL: a.cfg.Discord.APIURL, RoundThreads: a.cfg.Discord.RoundThreads, Logger: a.log,
+			RateLimited: a.metrics.RateLimited(discord.Platform),
 		}, a.bot, a.store)
 		if err != nil {
 			return err
@@ -162,8 +171,9 @@ func (a *app) serve(ctx context.Context, stdout io.Writer) error {
 	if pg != nil {
 		transports[web.Platform] = pg
 	}
-	sender = bot.NewSender(a.store, a.bot.Renderer(), transports, a.log)
+	sender = bot.NewSender(a.store, a.bot.Renderer(), transports, a.log, bot.WithObserver(a.metrics))
 	a.wake.Store(sender)
+	a.metrics.Gauges(func(ctx context.Context) (int, error) { return sender.Pending(ctx, 100) }, a.bot.ActiveProcesses)
 
 	// Every part runs until ctx ends or it fails; the first to stop stops
 	// the others, and serve waits for all of them.
@@ -180,12 +190,34 @@ func (a *app) serve(ctx context.Context, stdout io.Writer) error {
 	for _, run := range parts {
 		go func() { errs <- run(ctx) }()
 	}
+	o.serving(platforms)
 	err := <-errs
+	o.stopping()
 	cancel()
 	for range len(parts) - 1 {
 		<-errs
 	}
+	a.drain(ctx, sender)
 	return err
+}
+
+// drain sends what the outboxes still hold, within [ops] drain_timeout,
+// once nothing else runs: no update comes in, no timer fires. What is left
+// is sent at the next start.
+func (a *app) drain(ctx context.Context, sender *bot.Sender) {
+	d := a.cfg.Ops.drain()
+	if d <= 0 {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), d)
+	defer cancel()
+	start := time.Now()
+	left, err := sender.Drain(ctx)
+	if err != nil {
+		a.log.Warn("stopped with messages still queued; they are sent at the next start", "left", left, "drain_timeout", d.String(), "err", err)
+		return
+	}
+	a.log.Info("outboxes drained", "took_ms", time.Since(start).Milliseconds())
 }
 
 // announceWeb tells where the web server is: on stdout for the person who
@@ -231,6 +263,10 @@ type app struct {
 	// wake is the sender to wake when a commit queued messages; nil until
 	// a sender runs.
 	wake atomic.Pointer[bot.Sender]
+	// metrics times the store (store is wrapped), the core and the sender;
+	// ping is the store's own health check (nil if it has none).
+	metrics *metrics.Metrics
+	ping    pinger
 }
 
 // openApp reads the configuration and opens the store and the bot. A held
@@ -254,8 +290,10 @@ func openApp(ctx context.Context, c configChoice, getenv func(string) string, st
 		closeStore()
 		return nil, err
 	}
-	a := &app{cfg: cfg, log: log, store: st, close: closeStore}
-	a.bot, err = bot.New(bot.Config{Store: st, Secret: secret, Logger: log, Templates: templates, Outboxed: func(string) {
+	a := &app{cfg: cfg, log: log, close: closeStore, metrics: metrics.New()}
+	a.ping, _ = st.(pinger)
+	a.store = a.metrics.Store(st)
+	a.bot, err = bot.New(bot.Config{Store: a.store, Secret: secret, Logger: log, Templates: templates, Observer: a.metrics, Outboxed: func(string) {
 		if s := a.wake.Load(); s != nil {
 			s.Wake()
 		}
