@@ -298,7 +298,7 @@ func backupCommand(ctx context.Context, args []string, stdout, stderr io.Writer,
 		file, w = tmp, tmp
 	}
 	start := time.Now()
-	h, err := writeBackup(ctx, st, w, backupHeader{Created: start.UTC(), Store: fmt.Sprint(a.store), SecretID: secretID(secret)})
+	h, err := writeBackup(ctx, st, w, backupHeader{Created: start.UTC(), Store: fmt.Sprint(a.backend), SecretID: secretID(secret)})
 	if err == nil && file != nil {
 		err = errors.Join(file.Sync(), file.Close(), os.Rename(file.Name(), path))
 	}
@@ -377,7 +377,7 @@ func openBackupStore(ctx context.Context, cmd string, c configChoice, stderr io.
 		fmt.Fprintf(stderr, "samen: %v\n", err)
 		return nil, nil, nil, exitUsage
 	}
-	st, ok := a.store.(backupStore)
+	st, ok := a.backend.(backupStore)
 	if !ok {
 		a.close()
 		fmt.Fprintf(stderr, "samen %s: this store cannot be backed up\n", cmd)

@@ -267,6 +267,9 @@ type app struct {
 	// ping is the store's own health check (nil if it has none).
 	metrics *metrics.Metrics
 	ping    pinger
+	// backend is the store itself, unwrapped: what backup and restore
+	// need of it is beyond bot.Store.
+	backend bot.Store
 }
 
 // openApp reads the configuration and opens the store and the bot. A held
@@ -292,6 +295,7 @@ func openApp(ctx context.Context, c configChoice, getenv func(string) string, st
 	}
 	a := &app{cfg: cfg, log: log, close: closeStore, metrics: metrics.New()}
 	a.ping, _ = st.(pinger)
+	a.backend = st
 	a.store = a.metrics.Store(st)
 	a.bot, err = bot.New(bot.Config{Store: a.store, Secret: secret, Logger: log, Templates: templates, Observer: a.metrics, Outboxed: func(string) {
 		if s := a.wake.Load(); s != nil {
