@@ -149,6 +149,7 @@ func (b *Bot) validZone(name string) bool { return b.location(name) != nil }
 func (b *Bot) Handle(ctx context.Context, u *Update) (*Reply, error) {
 	start := time.Now()
 	defer func() { b.observe.Handled(flows.Platform(string(u.Chat.ID)), updateKind(u), time.Since(start)) }()
+	u = cleaned(u)
 	req := &Request{Update: u, Actor: u.actor()}
 	if u.Button == nil {
 		if c, ok := parseCommand(u.Text); ok {
@@ -175,6 +176,22 @@ func (b *Bot) Handle(ctx context.Context, u *Update) (*Reply, error) {
 		form.Process, form.Input = req.await.Process, inputID(req.await)
 	}
 	return &Reply{Private: msg.Private, Text: text, Buttons: buttons, File: req.file, Lang: lang, Form: form, Asks: req.asks}, nil
+}
+
+// cleaned is the update with its texts as the engine takes them
+// (flows.CleanText): no control characters but newline and tab, no bidi
+// overrides, nothing invisible at either end. The caller's update is left
+// as it was.
+func cleaned(u *Update) *Update {
+	c := *u
+	c.Text = flows.CleanText(u.Text)
+	if u.Fields != nil {
+		c.Fields = make([]string, len(u.Fields))
+		for i, f := range u.Fields {
+			c.Fields[i] = flows.CleanText(f)
+		}
+	}
+	return &c
 }
 
 // replyLanguage is the language of a reply: in a group chat, where everyone

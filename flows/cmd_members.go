@@ -3,7 +3,6 @@ package flows
 import (
 	"slices"
 	"strings"
-	"unicode"
 )
 
 const maxNameRunes = 40
@@ -172,17 +171,6 @@ func (c Rename) decide(p *Process, env Env) (*Decision, error) {
 	b.event(&MemberRenamed{User: c.Actor.User, Name: name})
 	b.reply(private(L(MsgRenamed, "name", name)))
 	return b.decision(), nil
-}
-
-// cleanName keeps a name on one line, without control characters.
-func cleanName(s string) string {
-	s = strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) {
-			return ' '
-		}
-		return r
-	}, s)
-	return strings.Join(strings.Fields(s), " ")
 }
 
 // decisionRules are the agreements about deciding that people consent to
