@@ -103,4 +103,3 @@ func TestSecretsNeverLogged(t *testing.T) {
 		}
 	}
 }
-
