@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"crypto/rand"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -34,6 +35,7 @@ func (e *RetryLater) Error() string { return fmt.Sprintf("retry after %v", e.Aft
 type SenderStore interface {
 	Outbox
 	Indexes
+	Leases
 }
 
 // Sender sends each process's outbox, in order per chat, and marks each
@@ -46,6 +48,9 @@ type Sender struct {
 	log        *slog.Logger
 	observe    Observer
 	wake       chan struct{}
+	// id names this sender as the holder of the outbox leases: instances
+	// sharing a store send each process's outbox one at a time.
+	id string
 	// flushing lets one flush at a time read and send an outbox: Run and
 	// a caller's FlushAll (the playground's, after each action) would
 	// otherwise both send the entries pending when they started.
@@ -61,7 +66,7 @@ func NewSender(store SenderStore, render *Renderer, transports map[string]Transp
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	s := &Sender{store: store, render: render, transports: transports, log: log, observe: noObserver{}, wake: make(chan struct{}, 1)}
+	s := &Sender{store: store, render: render, transports: transports, log: log, observe: noObserver{}, wake: make(chan struct{}, 1), id: "sender-" + rand.Text()}
 	for _, o := range opts {
 		o(s)
 	}
@@ -76,7 +81,13 @@ const (
 	// senderRetry is how soon Run tries again a chat whose send failed
 	// without saying when.
 	senderRetry = time.Second
+	// sendLease is how long a sender holds a process's outbox without
+	// renewing it. The holder renews it after a third of it; if the holder
+	// dies, another instance takes the outbox over after it.
+	sendLease = 30 * time.Second
 )
+
+func sendLeaseName(process string) string { return "send:" + process }
 
 // Wake asks Run to flush now: a commit queued messages.
 func (s *Sender) Wake() {
@@ -128,9 +139,21 @@ const outboxBatch = 100
 // Flush sends what is pending for process until its outbox is empty or
 // every chat with pending messages has to wait. It reports how many
 // entries it completed.
+//
+// Only the holder of the process's send lease sends: two instances sharing
+// a store would otherwise both send the entries pending when they looked.
+// If another sender holds it, Flush sends nothing and tries again later.
 func (s *Sender) Flush(ctx context.Context, process string) (int, error) {
 	s.flushing.Lock()
 	defer s.flushing.Unlock()
+	lease := &outboxLease{s: s, name: sendLeaseName(process)}
+	if ok, err := lease.renew(ctx); err != nil || !ok {
+		if err == nil {
+			s.noteRetry(time.Now().Add(senderRetry)) // another instance is sending it
+		}
+		return 0, err
+	}
+	defer lease.release(ctx)
 	done := 0
 	for {
 		entries, err := s.store.PendingOutbox(ctx, process, outboxBatch)
@@ -140,7 +163,7 @@ func (s *Sender) Flush(ctx context.Context, process string) (int, error) {
 		if len(entries) == 0 {
 			return done, nil
 		}
-		n, err := s.sendBatch(ctx, process, entries)
+		n, err := s.sendBatch(ctx, process, entries, lease)
 		done += n
 		if err != nil || n == 0 {
 			return done, err
@@ -148,7 +171,7 @@ func (s *Sender) Flush(ctx context.Context, process string) (int, error) {
 	}
 }
 
-func (s *Sender) sendBatch(ctx context.Context, process string, entries []flows.OutboxEntry) (int, error) {
+func (s *Sender) sendBatch(ctx context.Context, process string, entries []flows.OutboxEntry, lease *outboxLease) (int, error) {
 	bodies := make([]outboxBody, len(entries))
 	lastEdit := map[string]int64{}
 	for i, e := range entries {
@@ -174,6 +197,18 @@ func (s *Sender) sendBatch(ctx context.Context, process string, entries []flows.
 			}
 			done++
 			continue
+		}
+		if !lease.fresh() {
+			ok, err := lease.renew(ctx)
+			if err != nil {
+				return done, err
+			}
+			if !ok {
+				// Held too long without renewing (a stall): another
+				// instance took the outbox over.
+				s.log.WarnContext(ctx, "outbox taken over by another instance", "process", process)
+				return done, nil
+			}
 		}
 		id, err := s.deliver(ctx, process, bodies[i])
 		var later *RetryLater
@@ -247,4 +282,35 @@ func (s *Sender) FlushAll(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// outboxLease is a sender's hold on one process's outbox.
+type outboxLease struct {
+	s       *Sender
+	name    string
+	renewed time.Time
+}
+
+// renew takes or renews the lease and reports whether the sender holds it.
+func (l *outboxLease) renew(ctx context.Context) (bool, error) {
+	ok, err := l.s.store.Lease(ctx, l.name, l.s.id, sendLease)
+	if err != nil {
+		return false, fmt.Errorf("take outbox lease: %w", err)
+	}
+	l.renewed = time.Now()
+	return ok, nil
+}
+
+// fresh reports whether the lease was renewed less than a third of its
+// term ago.
+func (l *outboxLease) fresh() bool { return time.Since(l.renewed) < sendLease/3 }
+
+// release frees the lease, even when ctx ended (a drain's deadline), so that
+// another instance need not wait out the term.
+func (l *outboxLease) release(ctx context.Context) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	if err := l.s.store.ReleaseLease(ctx, l.name, l.s.id); err != nil {
+		l.s.log.WarnContext(ctx, "release outbox lease failed", "err", err)
+	}
 }

@@ -15,6 +15,7 @@ type Store interface {
 	Outbox
 	Indexes
 	Temps
+	Leases
 }
 
 // EventLog holds each process's log, snapshot and timer entry.
@@ -53,6 +54,19 @@ type Temps interface {
 	// AddTemp stores value unless key holds a live value, atomically, and
 	// reports whether it stored (a link spent once).
 	AddTemp(ctx context.Context, key string, value []byte, ttl time.Duration) (bool, error)
+}
+
+// Leases are named claims held by one instance at a time, until they are
+// released or their ttl runs out (the holder died): the poller's, a
+// process's outbox sender's, an update's handler's. Instances sharing a
+// store use them so that only one of them does a thing.
+type Leases interface {
+	// Lease takes name for holder for ttl if nobody else holds it, or
+	// renews it if holder does, atomically, and reports whether holder
+	// holds it now.
+	Lease(ctx context.Context, name, holder string, ttl time.Duration) (bool, error)
+	// ReleaseLease frees name if holder holds it.
+	ReleaseLease(ctx context.Context, name, holder string) error
 }
 
 // Index keys. Values written under them are repairable from the logs.

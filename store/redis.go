@@ -39,6 +39,7 @@ const DefaultPrefix = "samen"
 //	samen:idx:<key>        index values
 //	samen:set:<key>        sets
 //	samen:tmp:<key>        temporary values (PX ttl)
+//	samen:lease:<name>     the holder of a lease (PX ttl)
 //
 // Everything one commit changes is under the hash tag {P} and written by one
 // Lua script. The three hints span processes, so a Cluster cannot update

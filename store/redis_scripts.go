@@ -30,5 +30,13 @@ var (
 	restoreLua    string
 	restoreScript = redis.NewScript(restoreLua)
 
-	allScripts = []*redis.Script{appendScript, loadScript, markSentScript, dueRepairScript, restoreScript}
+	//go:embed lease.lua
+	leaseLua    string
+	leaseScript = redis.NewScript(leaseLua)
+
+	//go:embed release.lua
+	releaseLua    string
+	releaseScript = redis.NewScript(releaseLua)
+
+	allScripts = []*redis.Script{appendScript, loadScript, markSentScript, dueRepairScript, restoreScript, leaseScript, releaseScript}
 )

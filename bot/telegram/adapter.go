@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/aes"
 	"crypto/cipher"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -37,6 +38,11 @@ type Config struct {
 	WebhookListen, WebhookURL, WebhookSecret string
 	// PollTimeout is how long one getUpdates waits for updates. Default 50s.
 	PollTimeout time.Duration
+	// PollLease is the term of the poll lease: of several instances
+	// sharing a store, only its holder polls, renewing it every third of
+	// it; when the holder dies another takes over within about this.
+	// Default 30s.
+	PollLease time.Duration
 	// HTTPClient talks to the Bot API. Default: one with a timeout a little
 	// over PollTimeout.
 	HTTPClient *http.Client
@@ -65,10 +71,12 @@ type Core interface {
 }
 
 // Store is what the adapter keeps: updates until they are handled, the
-// polling offset, and chats that moved.
+// polling offset, chats that moved, and the leases that let one instance
+// poll and one handle each update.
 type Store interface {
 	bot.Temps
 	bot.Indexes
+	bot.Leases
 }
 
 // Adapter is the Telegram side of the bot: it receives updates and hands
@@ -88,6 +96,11 @@ type Adapter struct {
 	limits   *limiter
 	edits    *editCache
 	inbox    chan struct{}
+	// id names this instance as the holder of leases.
+	id string
+	// dieHolding is for tests: stop without releasing the poll lease, as a
+	// process killed with SIGKILL would.
+	dieHolding bool
 	// bg lives as long as the adapter runs: replies finished in the
 	// background stop with it.
 	bg     context.Context
@@ -109,6 +122,9 @@ func New(ctx context.Context, cfg Config, core Core, store Store) (*Adapter, err
 	if cfg.PollTimeout < 2*time.Second {
 		cfg.PollTimeout = 50 * time.Second
 	}
+	if cfg.PollLease <= 0 {
+		cfg.PollLease = 30 * time.Second
+	}
 	if cfg.HTTPClient == nil {
 		cfg.HTTPClient = &http.Client{Timeout: cfg.PollTimeout + 15*time.Second}
 	}
@@ -124,6 +140,7 @@ func New(ctx context.Context, cfg Config, core Core, store Store) (*Adapter, err
 		limits: newLimiter(cfg.Limits, nil),
 		edits:  newEditCache(),
 		inbox:  make(chan struct{}, 1),
+		id:     "tg-" + rand.Text(),
 	}
 	a.bg, a.stopBG = context.WithCancel(context.WithoutCancel(ctx))
 	block, err := aes.NewCipher(core.DerivedKey("telegram inbox v1"))

@@ -31,7 +31,12 @@ const (
 	keepHandled = 25 * time.Hour
 )
 
+// claimTerm is how long an instance may take to handle one update before
+// another instance sharing the store may take it over (the first died).
+const claimTerm = 2 * time.Minute
+
 func rawKey(id int64) string     { return fmt.Sprintf("tg:update:%d", id) }
+func claimName(id int64) string  { return fmt.Sprintf("tg:handling:%d", id) }
 func handledKey(id int64) string { return fmt.Sprintf("tg:handled:%d", id) }
 
 // updateID reads only the id of a raw update, which decodes even when the
@@ -62,7 +67,9 @@ func (a *Adapter) accept(ctx context.Context, id int64, raw []byte) error {
 	return nil
 }
 
-// drain handles every stored update, oldest first.
+// drain handles every stored update, oldest first. Instances sharing the
+// store share the inbox: each update is handled by the instance that
+// claims it (a lease), and skipped by the others.
 func (a *Adapter) drain(ctx context.Context) error {
 	members, err := a.store.SetMembers(ctx, inboxKey)
 	if err != nil {
@@ -79,25 +86,51 @@ func (a *Adapter) drain(ctx context.Context) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		raw, err := a.store.Temp(ctx, rawKey(id))
-		switch {
-		case errors.Is(err, flows.ErrNotFound):
-			// Expired unhandled (the bot was down over a day): gone.
-		case err != nil:
-			return fmt.Errorf("read update: %w", err)
-		default:
-			if plain, err := a.open(id, raw); err != nil {
-				// Sealed with another secret (it changed): unreadable.
-				a.log.WarnContext(ctx, "stored update unreadable, set aside", "update_id", id)
-			} else {
-				a.handleRaw(ctx, id, plain)
-			}
-		}
-		if err := a.settle(ctx, id); err != nil {
+		if err := a.drainOne(ctx, id); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// drainOne handles update id if this instance can claim it and nobody
+// handled it yet.
+func (a *Adapter) drainOne(ctx context.Context, id int64) error {
+	claimed, err := a.store.Lease(ctx, claimName(id), a.id, claimTerm)
+	if err != nil {
+		return fmt.Errorf("claim update: %w", err)
+	}
+	if !claimed {
+		return nil // another instance is handling it
+	}
+	defer func() {
+		release, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		if err := a.store.ReleaseLease(release, claimName(id), a.id); err != nil {
+			a.log.WarnContext(ctx, "release update claim failed", "update_id", id, "err", err)
+		}
+	}()
+	if _, err := a.store.Temp(ctx, handledKey(id)); err == nil {
+		// Another instance handled it after we listed the inbox.
+		return a.store.RemoveFromSet(ctx, inboxKey, strconv.FormatInt(id, 10))
+	} else if !errors.Is(err, flows.ErrNotFound) {
+		return err
+	}
+	raw, err := a.store.Temp(ctx, rawKey(id))
+	switch {
+	case errors.Is(err, flows.ErrNotFound):
+		// Expired unhandled (the bot was down over a day): gone.
+	case err != nil:
+		return fmt.Errorf("read update: %w", err)
+	default:
+		if plain, err := a.open(id, raw); err != nil {
+			// Sealed with another secret (it changed): unreadable.
+			a.log.WarnContext(ctx, "stored update unreadable, set aside", "update_id", id)
+		} else {
+			a.handleRaw(ctx, id, plain)
+		}
+	}
+	return a.settle(ctx, id)
 }
 
 // settle marks an update handled and forgets its raw form.

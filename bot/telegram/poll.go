@@ -26,10 +26,90 @@ const offsetKey = "tg:offset"
 
 var errUnauthorized = errors.New("unauthorized")
 
-// poll is long polling with our own loop (the library's confirms updates
-// before they are handled and stalls on one it cannot decode): each batch
-// is stored, then confirmed by the next call's offset, then handled.
+// pollLeaseName is the lease whose holder polls: Telegram answers 409 to
+// one of two concurrent getUpdates.
+const pollLeaseName = "tg:poller"
+
+// poll polls while this instance holds the poll lease; when another
+// instance holds it, it waits to take it over (when that one stops or dies
+// and its lease runs out).
 func (a *Adapter) poll(ctx context.Context) error {
+	term := a.cfg.PollLease
+	for {
+		ok, err := a.store.Lease(ctx, pollLeaseName, a.id, term)
+		if err == nil && ok {
+			a.log.InfoContext(ctx, "polling: this instance holds the poll lease")
+			err = a.pollHolding(ctx)
+			if ctx.Err() == nil || !a.dieHolding {
+				release, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+				if rerr := a.store.ReleaseLease(release, pollLeaseName, a.id); rerr != nil {
+					a.log.WarnContext(ctx, "release poll lease failed", "err", rerr)
+				}
+				cancel()
+			}
+			if ctx.Err() != nil || errors.Is(err, errUnauthorized) {
+				if errors.Is(err, errUnauthorized) {
+					return fmt.Errorf("Telegram refuses the bot token (401): check SAMEN_TELEGRAM_TOKEN with @BotFather; it may have been revoked")
+				}
+				return ctx.Err()
+			}
+			a.log.WarnContext(ctx, "polling stopped: the poll lease was lost", "err", a.redact(err))
+			continue
+		}
+		if err != nil && ctx.Err() == nil {
+			a.log.WarnContext(ctx, "take poll lease failed", "err", err)
+		}
+		// Another instance polls: look again in a third of a term.
+		if err := bot.Sleep(ctx, term/3); err != nil {
+			return err
+		}
+	}
+}
+
+// pollHolding polls while the lease is held, renewing it every third of
+// its term; it returns when ctx ends, Telegram refuses the token, or a
+// renewal fails (then another instance may poll: the getUpdates in flight
+// is cancelled at once).
+func (a *Adapter) pollHolding(ctx context.Context) error {
+	held, lost := context.WithCancelCause(ctx)
+	defer lost(nil)
+	renewed := make(chan struct{})
+	go func() {
+		defer close(renewed)
+		term := a.cfg.PollLease
+		t := time.NewTicker(term / 3)
+		defer t.Stop()
+		for {
+			select {
+			case <-held.Done():
+				return
+			case <-t.C:
+			}
+			ok, err := a.store.Lease(held, pollLeaseName, a.id, term)
+			switch {
+			case err != nil:
+				lost(fmt.Errorf("renew poll lease: %w", err))
+				return
+			case !ok:
+				lost(errors.New("another instance holds the poll lease"))
+				return
+			}
+		}
+	}()
+	err := a.pollLoop(ctx, held)
+	lost(nil)
+	<-renewed
+	if err == nil || errors.Is(err, context.Canceled) {
+		err = context.Cause(held)
+	}
+	return err
+}
+
+// pollLoop is long polling with our own loop (the library's confirms updates
+// before they are handled and stalls on one it cannot decode): each batch
+// is stored, then confirmed by the next call's offset, then handled. It
+// polls while held lasts; a batch received is stored and handled under ctx.
+func (a *Adapter) pollLoop(ctx, held context.Context) error {
 	// A webhook, if one was set, would make every getUpdates fail with 409.
 	if _, err := a.api.DeleteWebhook(ctx, &tgbot.DeleteWebhookParams{}); err != nil {
 		a.log.WarnContext(ctx, "delete webhook failed", "err", a.redact(err))
@@ -44,17 +124,17 @@ func (a *Adapter) poll(ctx context.Context) error {
 	backoff := time.Duration(0)
 	for {
 		if backoff > 0 {
-			if err := bot.Sleep(ctx, backoff); err != nil {
+			if err := bot.Sleep(held, backoff); err != nil {
 				return err
 			}
 		}
-		next, err := a.pollOnce(ctx, offset, a.cfg.PollTimeout)
+		next, err := a.pollBatch(ctx, held, offset, a.cfg.PollTimeout)
 		offset = next
 		switch {
-		case ctx.Err() != nil:
-			return ctx.Err()
+		case held.Err() != nil:
+			return held.Err()
 		case errors.Is(err, errUnauthorized):
-			return fmt.Errorf("Telegram refuses the bot token (401): check SAMEN_TELEGRAM_TOKEN with @BotFather; it may have been revoked")
+			return err
 		case err != nil:
 			// Telegram unreachable, or the store: what was not stored is
 			// not confirmed, and comes again.
@@ -70,7 +150,13 @@ func (a *Adapter) poll(ctx context.Context) error {
 // stores it, moves the offset past it and handles it. It returns the next
 // offset.
 func (a *Adapter) pollOnce(ctx context.Context, offset int64, timeout time.Duration) (int64, error) {
-	raws, err := a.getUpdates(ctx, offset, timeout)
+	return a.pollBatch(ctx, ctx, offset, timeout)
+}
+
+// pollBatch is pollOnce with getUpdates under held: it stops waiting for
+// updates when the poll lease is lost.
+func (a *Adapter) pollBatch(ctx, held context.Context, offset int64, timeout time.Duration) (int64, error) {
+	raws, err := a.getUpdates(held, offset, timeout)
 	if err != nil {
 		return offset, err
 	}

@@ -56,9 +56,12 @@ func (a *Adapter) WebhookHandler() http.Handler {
 }
 
 // Work handles stored updates until ctx ends: at start (updates a crash left),
-// and whenever the webhook stored one.
+// whenever the webhook stored one, and every claimTerm (updates another
+// instance sharing the store claimed and then died handling).
 func (a *Adapter) Work(ctx context.Context) error {
 	retry := time.Duration(0)
+	rescan := time.NewTicker(claimTerm)
+	defer rescan.Stop()
 	for {
 		if err := a.drain(ctx); err != nil && ctx.Err() == nil {
 			// The store: the updates stay in the inbox; try again soon.
@@ -76,6 +79,7 @@ func (a *Adapter) Work(ctx context.Context) error {
 			return ctx.Err()
 		case <-a.inbox:
 		case <-again:
+		case <-rescan.C:
 		}
 	}
 }

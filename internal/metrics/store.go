@@ -159,4 +159,18 @@ func (t *timedStore) AddTemp(ctx context.Context, key string, value []byte, ttl 
 	return r, err
 }
 
+func (t *timedStore) Lease(ctx context.Context, name, holder string, ttl time.Duration) (bool, error) {
+	start := time.Now()
+	r, err := t.s.Lease(ctx, name, holder, ttl)
+	t.done("lease", start, err)
+	return r, err
+}
+
+func (t *timedStore) ReleaseLease(ctx context.Context, name, holder string) error {
+	start := time.Now()
+	err := t.s.ReleaseLease(ctx, name, holder)
+	t.done("release_lease", start, err)
+	return err
+}
+
 var _ bot.Store = (*timedStore)(nil)

@@ -83,6 +83,14 @@ type Store interface {
 	// one reports true.
 	AddTemp(ctx context.Context, key string, value []byte, ttl time.Duration) (bool, error)
 
+	// Lease takes the lease name for holder for ttl if no other holder has
+	// it (or theirs expired), or renews it if holder has it, atomically,
+	// and reports whether holder holds it now: of many concurrent calls
+	// by different holders exactly one reports true.
+	Lease(ctx context.Context, name, holder string, ttl time.Duration) (bool, error)
+	// ReleaseLease frees name if holder holds it; otherwise it does nothing.
+	ReleaseLease(ctx context.Context, name, holder string) error
+
 	// Dump calls fn for every key the store holds, with a readable rendering
 	// of its value. It exists so tests (and operators) can check that nothing
 	// is stored that should not be.
