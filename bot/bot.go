@@ -113,7 +113,7 @@ func New(cfg Config) (*Bot, error) {
 	}
 	b.render = NewRenderer(b.location)
 	b.mux = b.routes()
-	b.handler = Chain(b.mux, Errors(b.log), Recover())
+	b.handler = Chain(b.mux, Errors(b.log), Recover(), unresolved)
 	return b, nil
 }
 
@@ -216,25 +216,52 @@ func (b *Bot) replyLanguage(ctx context.Context, req *Request, msg *flows.Messag
 // resolve finds the process an update concerns and the language to answer in.
 func (b *Bot) resolve(ctx context.Context, req *Request) {
 	u := req.Update
-	if lang, err := b.store.Index(ctx, langKey(u.User)); err == nil {
+	// A store that does not answer stops the request (unresolved): looked
+	// up as "not found", an answer would pass for text in an unlinked chat
+	// and be dropped without a word.
+	failed := func(err error) {
+		if err != nil && req.resolveErr == nil && !errors.Is(err, flows.ErrNotFound) && storeUnavailable(err) {
+			req.resolveErr = err
+		}
+	}
+	lang, err := b.store.Index(ctx, langKey(u.User))
+	if err == nil {
 		req.Lang = lang
 	}
+	failed(err)
 	switch {
 	case u.Process != "":
 		req.Process = u.Process
 	case u.Button != nil:
 		req.Process = u.Button.Process
 	case !u.Chat.Private:
-		if v, err := b.store.Index(ctx, chatKey(u.Chat.ID)); err == nil {
+		v, err := b.store.Index(ctx, chatKey(u.Chat.ID))
+		if err == nil {
 			req.Process = processOf(v)
 		}
+		failed(err)
 	case req.Command == "":
-		if a, err := b.awaiting(ctx, u.User); err == nil {
+		a, err := b.awaiting(ctx, u.User)
+		if err == nil {
 			req.Process = a.Process
 		}
+		failed(err)
 	default:
-		if v, err := b.store.Index(ctx, currentKey(u.User)); err == nil {
+		v, err := b.store.Index(ctx, currentKey(u.User))
+		if err == nil {
 			req.Process = v
 		}
+		failed(err)
 	}
+}
+
+// unresolved ends a request whose process could not be looked up because
+// the store did not answer, with that error (Errors tells the person).
+func unresolved(next Handler) Handler {
+	return HandlerFunc(func(ctx context.Context, req *Request) (*flows.Message, error) {
+		if req.resolveErr != nil {
+			return nil, fmt.Errorf("resolve update: %w", req.resolveErr)
+		}
+		return next.Serve(ctx, req)
+	})
 }

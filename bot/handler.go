@@ -4,18 +4,25 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
+	"net"
 	"runtime/debug"
+	"strings"
+	"syscall"
 
 	"github.com/samen-bot/samen/flows"
 )
 
 // Request is an update with what the bot resolved about it.
 type Request struct {
-	Update  *Update
-	Actor   flows.Actor
-	Command string // the command's name, "" if the update is not a command
-	Args    string
+	Update *Update
+	// resolveErr is the store's error when the update's process could not
+	// be looked up; the request is then not handled.
+	resolveErr error
+	Actor      flows.Actor
+	Command    string // the command's name, "" if the update is not a command
+	Args       string
 	// Process is the process the update concerns ("" if none): the chat's,
 	// the button's, or the one a private answer was started for.
 	Process string
@@ -153,9 +160,23 @@ func Errors(log *slog.Logger) Middleware {
 				return nil, err
 			}
 			log.ErrorContext(ctx, "handle update failed", "command", req.Command, "button", buttonName(req), "process", req.Process, "chat", logChat(req.Update), "err", err)
-			return &flows.Message{Private: true, Lines: []flows.Line{flows.L(flows.ErrInternal)}}, nil
+			key := flows.ErrInternal
+			if storeUnavailable(err) {
+				key = flows.ErrStoreUnavailable
+			}
+			return &flows.Message{Private: true, Lines: []flows.Line{flows.L(key)}}, nil
 		})
 	}
+}
+
+// storeUnavailable says err is the store not answering: the connection
+// refused, reset or timed out, or Redis still loading its data after a
+// restart. Nothing was changed, and trying again in a minute helps.
+func storeUnavailable(err error) bool {
+	var ne net.Error
+	return errors.As(err, &ne) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
+		errors.Is(err, context.DeadlineExceeded) || errors.Is(err, syscall.ECONNREFUSED) ||
+		strings.Contains(err.Error(), "LOADING ")
 }
 
 func buttonName(req *Request) string {

@@ -431,6 +431,9 @@ const (
 	ErrGroupNameTaken      MsgKey = "err.group_name_taken"
 	ErrGroupNameTooLong    MsgKey = "err.group_name_too_long"
 	ErrInternal            MsgKey = "err.internal"
+	// ErrStoreUnavailable: the store (Redis) does not answer; nothing was
+	// changed.
+	ErrStoreUnavailable    MsgKey = "err.store_unavailable"
 	ErrJoinFirst           MsgKey = "err.join_first"
 	ErrJoinInGroup         MsgKey = "err.join_in_group"
 	ErrJoinJointFirst      MsgKey = "err.join_joint_first"

@@ -204,6 +204,12 @@ func (s *Server) Stop() {
 	}
 }
 
+// Kill kills the server with SIGKILL, as a crash would, and waits for it to
+// exit: it writes nothing more, not even what it had not yet written to its
+// append-only file. Restart starts it again on the same data directory.
+// Killing a stopped server does nothing.
+func (s *Server) Kill() { s.kill() }
+
 // kill stops the server at once.
 func (s *Server) kill() {
 	s.mu.Lock()
@@ -216,8 +222,10 @@ func (s *Server) kill() {
 	}
 }
 
-// Restart stops the server and starts it again on the same socket and data
+// Restart stops the server (SIGTERM: a graceful shutdown, which writes and
+// syncs the append-only file) and starts it again on the same socket and data
 // directory, with the same arguments (with AOF enabled, the data survives).
+// After Kill or Stop it only starts it again.
 func (s *Server) Restart() {
 	s.t.Helper()
 	s.Stop()

@@ -63,3 +63,21 @@ func TestCluster(t *testing.T) {
 		t.Fatalf("same-slot script: got %v, %v, want 1", v, err)
 	}
 }
+
+func TestKillThenRestartKeepsFsyncedWrites(t *testing.T) {
+	srv := redistest.StartWith(t, "--appendonly", "yes", "--appendfsync", "always")
+	ctx := context.Background()
+	c := srv.NewClient(t)
+	if err := c.Set(ctx, "k", "v", 0).Err(); err != nil {
+		t.Fatalf("set: %v", err)
+	}
+	srv.Kill()
+	srv.Kill() // killing twice is fine
+	if err := c.Ping(ctx).Err(); err == nil {
+		t.Fatal("ping answered after Kill")
+	}
+	srv.Restart()
+	if got, err := c.Get(ctx, "k").Result(); err != nil || got != "v" {
+		t.Fatalf("get after kill and restart: got %q, %v, want %q", got, err, "v")
+	}
+}
