@@ -10,6 +10,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -197,14 +198,11 @@ func (d *Dashboard) act(w http.ResponseWriter, r *http.Request) {
 // core takes.
 func actionCommand(r *http.Request) (string, *flows.Intent, bool) {
 	clean := func(name string) string { return strings.Join(strings.Fields(r.PostFormValue(name)), " ") }
-	number := func(name string) (string, bool) {
+	// number is a round or proposal number: digits only, at most five.
+	number := func(name string) (int, bool) {
 		v := clean(name)
-		for _, c := range v {
-			if c < '0' || c > '9' {
-				return "", false
-			}
-		}
-		return v, v != "" && len(v) < 6
+		n, err := strconv.Atoi(v)
+		return n, err == nil && v[0] != '+' && v[0] != '-' && len(v) < 6
 	}
 	switch r.PostFormValue("action") {
 	case "open":
@@ -218,20 +216,13 @@ func actionCommand(r *http.Request) (string, *flows.Intent, bool) {
 		return strings.TrimSpace("/round " + kind + " " + scope + " " + clean("prompt")), nil, true
 	case "close":
 		n, ok := number("round")
-		return "/close " + n, nil, ok
+		return "/close " + strconv.Itoa(n), nil, ok
 	case "consent":
 		n, ok := number("proposal")
-		return "/consent " + n, nil, ok
+		return "/consent " + strconv.Itoa(n), nil, ok
 	case "summary":
 		n, ok := number("round")
-		if !ok {
-			return "", nil, false
-		}
-		var round int
-		for _, c := range n {
-			round = round*10 + int(c-'0')
-		}
-		return "", &flows.Intent{Do: flows.DoApprove, N: round}, true
+		return "", &flows.Intent{Do: flows.DoApprove, N: n}, ok
 	}
 	return "", nil, false
 }
