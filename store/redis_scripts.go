@@ -30,6 +30,10 @@ var (
 	restoreLua    string
 	restoreScript = redis.NewScript(restoreLua)
 
+	//go:embed rewrite.lua
+	rewriteLua    string
+	rewriteScript = redis.NewScript(rewriteLua)
+
 	//go:embed lease.lua
 	leaseLua    string
 	leaseScript = redis.NewScript(leaseLua)
@@ -38,5 +42,5 @@ var (
 	releaseLua    string
 	releaseScript = redis.NewScript(releaseLua)
 
-	allScripts = []*redis.Script{appendScript, loadScript, markSentScript, dueRepairScript, restoreScript, leaseScript, releaseScript}
+	allScripts = []*redis.Script{appendScript, loadScript, markSentScript, dueRepairScript, restoreScript, rewriteScript, leaseScript, releaseScript}
 )
