@@ -70,6 +70,11 @@ func Run(t *testing.T, newHarness func(t *testing.T) Harness) {
 		{"RestoreRefusesExisting", testRestoreRefusesExisting},
 		{"BackupShared", testBackupShared},
 		{"InvalidArguments", testInvalidArguments},
+		{"RewriteLog", testRewriteLog},
+		{"RewriteConflict", testRewriteConflict},
+		{"RewriteNotFound", testRewriteNotFound},
+		{"RewriteInvalid", testRewriteInvalid},
+		{"RewriteRace", testRewriteRace},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -38,6 +38,18 @@ type Store interface {
 	// (1-based), in order. Past the end it returns an empty slice.
 	ReadLog(ctx context.Context, process string, from int64, limit int) ([][]byte, error)
 
+	// RewriteLog replaces events of a log in place (see flows.Rewrite), in
+	// one atomic step: each event at version v in rw.Events replaces the
+	// stored event v (other versions stay), and rw.Snapshot becomes the
+	// snapshot at version rw.Expected, so that Load gives it with no events
+	// after it. The outbox, message refs, due time and idempotency keys are
+	// left as they are. A malformed rewrite returns an error from
+	// rw.Validate and writes nothing; a process that has no commit gives
+	// flows.ErrNotFound (errors.Is); if the log is not at rw.Expected it
+	// returns a *flows.ConflictError (errors.Is flows.ErrVersionConflict)
+	// and writes nothing.
+	RewriteLog(ctx context.Context, rw flows.Rewrite) error
+
 	// Processes lists every process that has a commit, in no particular order.
 	Processes(ctx context.Context) ([]string, error)
 
