@@ -34,6 +34,10 @@ var (
 	rewriteLua    string
 	rewriteScript = redis.NewScript(rewriteLua)
 
+	//go:embed delete.lua
+	deleteLua    string
+	deleteScript = redis.NewScript(deleteLua)
+
 	//go:embed lease.lua
 	leaseLua    string
 	leaseScript = redis.NewScript(leaseLua)
@@ -42,5 +46,5 @@ var (
 	releaseLua    string
 	releaseScript = redis.NewScript(releaseLua)
 
-	allScripts = []*redis.Script{appendScript, loadScript, markSentScript, dueRepairScript, restoreScript, rewriteScript, leaseScript, releaseScript}
+	allScripts = []*redis.Script{appendScript, loadScript, markSentScript, dueRepairScript, restoreScript, rewriteScript, deleteScript, leaseScript, releaseScript}
 )
