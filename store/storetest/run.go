@@ -75,6 +75,8 @@ func Run(t *testing.T, newHarness func(t *testing.T) Harness) {
 		{"RewriteNotFound", testRewriteNotFound},
 		{"RewriteInvalid", testRewriteInvalid},
 		{"RewriteRace", testRewriteRace},
+		{"DeleteProcess", testDeleteProcess},
+		{"DeleteInvalid", testDeleteInvalid},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -50,6 +50,18 @@ type Store interface {
 	// and writes nothing.
 	RewriteLog(ctx context.Context, rw flows.Rewrite) error
 
+	// DeleteProcess removes everything of a process: its log, version,
+	// snapshot, outbox (pending entries and sequence), message refs, due
+	// time and idempotency keys. Afterwards Load gives flows.ErrNotFound,
+	// ReadLog and PendingOutbox nothing, MessageRef flows.ErrNotFound;
+	// Processes and Due do not list it (OutboxProcesses may, as a hint with
+	// no pending entries); and an Append with Expected 0 creates it anew,
+	// with no key of the old process replayed. Index entries, sets,
+	// temporary values, leases and other processes are left as they are,
+	// even those that name the process. A process that does not exist is
+	// not an error; an invalid process id is.
+	DeleteProcess(ctx context.Context, process string) error
+
 	// Processes lists every process that has a commit, in no particular order.
 	Processes(ctx context.Context) ([]string, error)
 
