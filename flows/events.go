@@ -94,6 +94,8 @@ func init() {
 	registerEvent[ReminderSent]()
 	registerEvent[RoundClosed]()
 	registerEvent[SummaryRelayed]()
+	registerEvent[PersonForgotten]()
+	registerEvent[RetentionNoticed]()
 	registerDecisionEvents()
 }
 
@@ -101,6 +103,9 @@ func init() {
 func (p *Process) Apply(e *Event) {
 	e.Data.apply(p, e)
 	p.Version = e.Version
+	if e.Actor != "" && e.At.After(p.LastActive) {
+		p.LastActive = e.At
+	}
 }
 
 // ProcessCreated starts a process; its actor is the first facilitator.

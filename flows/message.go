@@ -156,6 +156,7 @@ const (
 	DoHide              = "hide"        // hide an answer of closed round N (asks which and why)
 	DoSynthesis         = "synthesis"   // add a synthesis to closed round N
 	DoIntake            = "intake"      // start or continue one's intake in round N
+	DoForget            = "forget"      // erase the person who presses it (after /forget explained it)
 	// DoForm is no button: it carries a submitted form (the texts of
 	// pending input, all at once) for process P.
 	DoForm = "form"

@@ -37,6 +37,20 @@ type Process struct {
 	PausedAt time.Time `json:"paused_at,omitzero"`
 	// TimeoutAsked is when each person last asked for a time-out.
 	TimeoutAsked map[UserID]time.Time `json:"timeout_asked,omitempty"`
+
+	// LastActive is when a person last did something (timers and
+	// anonymous answers leave it alone); retention counts from it.
+	LastActive time.Time `json:"last_active,omitzero"`
+	// Forgotten counts the people who asked to be forgotten; Erasing holds
+	// those whose erasure has not been written yet (see Forget).
+	Forgotten int `json:"forgotten,omitempty"`
+	// Former are facilitators who were forgotten, by alias: their
+	// interventions stay in the record.
+	Former  map[UserID]*Facilitator `json:"former,omitempty"`
+	Erasing []UserID                `json:"erasing,omitempty"`
+	// RetentionNoticed is when the facilitators were told that the process
+	// will be deleted for inactivity (see RetentionNotice).
+	RetentionNoticed time.Time `json:"retention_noticed,omitzero"`
 }
 
 // Facilitator is a gespreksleider of the process.

@@ -49,6 +49,11 @@ func Report(p *Process, events []Event, env Env) []Line {
 		facilitators = append(facilitators, p.Facilitators[f].Name)
 	}
 	add(L(MsgRecordFacilitators, "names", strings.Join(facilitators, ", ")))
+	for _, e := range events {
+		if f, ok := e.Data.(*PersonForgotten); ok {
+			add(L(MsgRecordForgotten, "date", at(e.At), "name", f.Name))
+		}
+	}
 
 	add(L(MsgRecordSectionRounds))
 	if len(p.Rounds) == 0 {
@@ -242,6 +247,9 @@ func (p *Process) reportInterventions(events []Event, at func(time.Time) Zoned) 
 	var lines []Line
 	for _, e := range events {
 		f := p.Facilitators[e.Actor]
+		if f == nil {
+			f = p.Former[e.Actor]
+		}
 		if f == nil {
 			continue
 		}
