@@ -49,6 +49,9 @@ func (b *Bot) joinIndex(ctx context.Context, u flows.UserID, process string) err
 	if err := b.store.AddToSet(ctx, userProcessesKey(u), process); err != nil {
 		return err
 	}
+	if err := b.store.AddToSet(ctx, loggedKey(u), process); err != nil {
+		return err
+	}
 	return b.store.SetIndex(ctx, currentKey(u), process)
 }
 
@@ -96,6 +99,9 @@ func (b *Bot) repairIndex(ctx context.Context, p *flows.Process) error {
 	}
 	for _, u := range people {
 		if err := b.store.AddToSet(ctx, userProcessesKey(u), p.ID); err != nil {
+			return err
+		}
+		if err := b.store.AddToSet(ctx, loggedKey(u), p.ID); err != nil {
 			return err
 		}
 		if _, err := b.store.Index(ctx, currentKey(u)); errors.Is(err, flows.ErrNotFound) {

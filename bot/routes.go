@@ -11,12 +11,6 @@ import (
 	"github.com/samen-bot/samen/flows"
 )
 
-// notYetAvailable are commands of the design (DESIGN.md §3) that later
-// versions add; until then they get a kind answer instead of "unknown".
-var notYetAvailable = []string{
-	"mydata", "forget",
-}
-
 func (b *Bot) routes() *Mux {
 	m := NewMux()
 	m.HandleCommand("start", HandlerFunc(b.start))
@@ -27,6 +21,9 @@ func (b *Bot) routes() *Mux {
 	m.HandleCommand("lang", HandlerFunc(b.lang))
 	m.HandleCommand("export", HandlerFunc(b.export))
 	m.HandleCommand("dashboard", HandlerFunc(b.dashboard))
+	m.HandleCommand("mydata", HandlerFunc(b.mydata))
+	m.HandleCommand("forget", HandlerFunc(b.forget))
+	m.HandleButton(flows.DoForget, HandlerFunc(b.forgetConfirmed))
 
 	m.HandleCommand("set", b.inProcess(func(req *Request) flows.Command {
 		key, value := firstWord(req.Args)
@@ -93,11 +90,6 @@ func (b *Bot) routes() *Mux {
 		}
 		return cmd
 	}))
-	for _, name := range notYetAvailable {
-		m.HandleCommand(name, HandlerFunc(func(context.Context, *Request) (*flows.Message, error) {
-			return nil, flows.Refuse(flows.ErrNotYetAvailable, "command", name)
-		}))
-	}
 
 	button := func(do string, build func(a flows.Actor, in *flows.Intent) flows.Command) {
 		m.HandleButton(do, b.inProcess(func(req *Request) flows.Command { return build(req.Actor, req.Update.Button) }))

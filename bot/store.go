@@ -25,6 +25,11 @@ type EventLog interface {
 	Due(ctx context.Context, now time.Time, limit int) ([]flows.DueProcess, error)
 	ReadLog(ctx context.Context, process string, from int64, limit int) ([][]byte, error)
 	Processes(ctx context.Context) ([]string, error)
+	// RewriteLog replaces events in place (erasure only), atomically, if the
+	// log is still at rw.Expected; otherwise a *flows.ConflictError.
+	RewriteLog(ctx context.Context, rw flows.Rewrite) error
+	// DeleteProcess removes everything of a process (retention).
+	DeleteProcess(ctx context.Context, process string) error
 }
 
 // Outbox holds messages waiting to be sent.

@@ -94,6 +94,8 @@ var commands = []command{
 	{name: "resume"},
 	{name: "export"},
 	{name: "dashboard"},
+	{name: "mydata"},
+	{name: "forget"},
 }
 
 // commandText writes a slash command as the text command the core reads:

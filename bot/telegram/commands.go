@@ -14,7 +14,7 @@ import (
 // in a group, and, for a group's administrators (facilitators usually are),
 // everything a facilitator does there.
 var (
-	privateCommands = []string{"start", "help", "new", "claim", "status", "plan", "pass", "name", "lang", "timeout", "leave",
+	privateCommands = []string{"start", "help", "new", "claim", "status", "plan", "pass", "name", "lang", "mydata", "forget", "timeout", "leave",
 		// What a facilitator does from the private chat.
 		"facilitator", "settings", "set", "round", "close", "propose", "amend", "consent", "nudge", "pause", "resume", "reopen", "export", "dashboard"}
 	groupCommands = []string{"join", "status", "plan", "pass", "name", "timeout", "leave", "help"}

@@ -61,6 +61,20 @@ func (t *timedStore) Processes(ctx context.Context) ([]string, error) {
 	return r, err
 }
 
+func (t *timedStore) RewriteLog(ctx context.Context, rw flows.Rewrite) error {
+	start := time.Now()
+	err := t.s.RewriteLog(ctx, rw)
+	t.done("rewrite_log", start, err)
+	return err
+}
+
+func (t *timedStore) DeleteProcess(ctx context.Context, process string) error {
+	start := time.Now()
+	err := t.s.DeleteProcess(ctx, process)
+	t.done("delete_process", start, err)
+	return err
+}
+
 func (t *timedStore) PendingOutbox(ctx context.Context, process string, limit int) ([]flows.OutboxEntry, error) {
 	start := time.Now()
 	r, err := t.s.PendingOutbox(ctx, process, limit)
