@@ -41,7 +41,14 @@ type Config struct {
 	DashboardTTL time.Duration
 	// Observer is told how long each update took, for metrics. Optional.
 	Observer Observer
+	// Retention deletes processes a period after their last activity,
+	// telling the facilitators ahead (see Sweep). Zero After: keep them.
+	Retention flows.Retention
 }
+
+// DefaultRetentionNotice is how long ahead facilitators are told that a
+// process will be deleted, when Config.Retention leaves Notice zero.
+const DefaultRetentionNotice = 14 * 24 * time.Hour
 
 // MinSecretBytes is the shortest Secret a Bot accepts.
 const MinSecretBytes = 32
@@ -64,6 +71,7 @@ type Bot struct {
 	mux          *Mux
 	zones        sync.Map // name → *time.Location (nil if unknown)
 	locks        processLocks
+	retention    flows.Retention
 }
 
 // New returns a Bot ready to handle updates.
@@ -83,6 +91,7 @@ func New(cfg Config) (*Bot, error) {
 		snapEvery: cfg.SnapshotEvery,
 		outboxed:  cfg.Outboxed,
 		observe:   cfg.Observer,
+		retention: cfg.Retention,
 
 		dashboardTTL: cfg.DashboardTTL,
 	}
@@ -101,6 +110,9 @@ func New(cfg Config) (*Bot, error) {
 	}
 	if b.templates[flows.DefaultTemplate] == nil {
 		return nil, fmt.Errorf("bot: the templates lack the default %q", flows.DefaultTemplate)
+	}
+	if b.retention.After > 0 && b.retention.Notice <= 0 {
+		b.retention.Notice = DefaultRetentionNotice
 	}
 	if b.snapEvery <= 0 {
 		b.snapEvery = 50

@@ -28,11 +28,13 @@ func (b *Bot) RunDue(ctx context.Context) (int, error) {
 	return fired, nil
 }
 
-// RunTimers runs RunDue every interval until ctx ends, and returns ctx's
-// error.
+// RunTimers runs RunDue every interval, and Sweep at the first interval
+// and then every SweepEvery (by the bot's clock), until ctx ends, and
+// returns ctx's error.
 func (b *Bot) RunTimers(ctx context.Context, every time.Duration) error {
 	t := time.NewTicker(every)
 	defer t.Stop()
+	var swept time.Time
 	for {
 		select {
 		case <-ctx.Done():
@@ -40,6 +42,12 @@ func (b *Bot) RunTimers(ctx context.Context, every time.Duration) error {
 		case <-t.C:
 			if _, err := b.RunDue(ctx); err != nil && ctx.Err() == nil {
 				b.log.ErrorContext(ctx, "timers failed", "err", err)
+			}
+			if now := b.now(); swept.IsZero() || now.Sub(swept) >= SweepEvery {
+				swept = now
+				if _, err := b.Sweep(ctx); err != nil && ctx.Err() == nil {
+					b.log.ErrorContext(ctx, "sweep failed", "err", err)
+				}
 			}
 		}
 	}
