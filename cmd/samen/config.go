@@ -24,6 +24,7 @@ type Config struct {
 	Discord   DiscordConfig   `toml:"discord"`
 	Web       WebConfig       `toml:"web"`
 	Ops       OpsConfig       `toml:"ops"`
+	Retention RetentionConfig `toml:"retention"`
 }
 
 // TelegramConfig connects the bot to Telegram. The token and the webhook
@@ -66,10 +67,11 @@ type TemplatesConfig struct {
 // defaultConfig is what runs with no samen.toml at all.
 func defaultConfig() Config {
 	return Config{
-		Store: StoreConfig{DataDir: "samen-data"},
-		Log:   LogConfig{Level: "info", Format: "text"},
-		Web:   WebConfig{Listen: defaultListen, Playground: playgroundAuto},
-		Ops:   OpsConfig{Listen: defaultOpsListen, DrainTimeout: defaultDrainTimeout},
+		Store:     StoreConfig{DataDir: "samen-data"},
+		Log:       LogConfig{Level: "info", Format: "text"},
+		Web:       WebConfig{Listen: defaultListen, Playground: playgroundAuto},
+		Ops:       OpsConfig{Listen: defaultOpsListen, DrainTimeout: defaultDrainTimeout},
+		Retention: RetentionConfig{NoticeDays: defaultNoticeDays},
 	}
 }
 
@@ -134,6 +136,7 @@ func (c Config) validate() error {
 	errs = append(errs, c.Discord.validate()...)
 	errs = append(errs, c.Web.validate()...)
 	errs = append(errs, c.Ops.validate()...)
+	errs = append(errs, c.Retention.validate()...)
 	if c.Log.Format != "text" && c.Log.Format != "json" {
 		errs = append(errs, fmt.Errorf("log.format is %q: use text or json", c.Log.Format))
 	}

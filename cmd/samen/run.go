@@ -297,7 +297,7 @@ func openApp(ctx context.Context, c configChoice, getenv func(string) string, st
 	a.ping, _ = st.(pinger)
 	a.backend = st
 	a.store = a.metrics.Store(st)
-	a.bot, err = bot.New(bot.Config{Store: a.store, Secret: secret, Logger: log, Templates: templates, Observer: a.metrics, Outboxed: func(string) {
+	a.bot, err = bot.New(bot.Config{Store: a.store, Secret: secret, Logger: log, Templates: templates, Observer: a.metrics, Retention: cfg.Retention.rule(), Outboxed: func(string) {
 		if s := a.wake.Load(); s != nil {
 			s.Wake()
 		}
