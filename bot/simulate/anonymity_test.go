@@ -49,6 +49,11 @@ ilse in bewoners: /close all
 ilse presses "Goedkeuren en delen"
 expect bewoners: Een deelnemer:
 ilse: /export
+sara: /mydata
+wim: /mydata
+priya: /mydata
+yusuf: /mydata
+ilse: /mydata
 `
 
 const anonymousText = "Ik durf in de buurtapp niet te zeggen dat ik er niet op tegen ben."
@@ -208,6 +213,25 @@ func checkNoTrace(t *testing.T, st storetest.Store, res *Result) {
 	}
 	if exported == 0 {
 		t.Error("the record does not contain the anonymous answer; the check above saw nothing")
+	}
+
+	// /mydata gives each person their own events: nobody's has the
+	// anonymous answer or its pseudonym (Wim's has the round's closing,
+	// which lists every answer's key).
+	mydata := 0
+	for _, doc := range res.Documents {
+		if doc.Name != "mydata.json" {
+			continue
+		}
+		mydata++
+		for _, mark := range []string{anonymousText, pseudonym} {
+			if bytes.Contains(doc.Data, []byte(mark)) {
+				t.Errorf("the /mydata file sent to %s holds %q:\n%s", doc.Place, mark, doc.Data)
+			}
+		}
+	}
+	if mydata != 5 {
+		t.Errorf("%d /mydata files, want 5", mydata)
 	}
 
 	for _, d := range res.Sent {

@@ -43,8 +43,18 @@ type Result struct {
 	Failures []Failure
 	// Sent is every message the bot sent or edited, as delivered.
 	Sent []Delivered
-	// Files are the documents the bot sent (the record of /export), by name.
+	// Files are the documents the bot sent (the record of /export), by
+	// name; a later document of the same name replaces an earlier one.
 	Files map[string][]byte
+	// Documents are all of them, in order, with where they went.
+	Documents []Document
+}
+
+// Document is a file the bot sent.
+type Document struct {
+	Place string // as in Delivered
+	Name  string
+	Data  []byte
 }
 
 // Failure is an expectation that did not hold.
@@ -87,7 +97,7 @@ func Run(ctx context.Context, src string, opts Options) (*Result, error) {
 			return nil, fmt.Errorf("line %d: %w", st.line, err)
 		}
 	}
-	return &Result{Transcript: sim.out.String(), Failures: sim.failures, Sent: sim.sent, Files: sim.files}, nil
+	return &Result{Transcript: sim.out.String(), Failures: sim.failures, Sent: sim.sent, Files: sim.files, Documents: sim.documents}, nil
 }
 
 type simulator struct {
@@ -96,16 +106,17 @@ type simulator struct {
 	bot    *bot.Bot
 	sender *bot.Sender
 
-	mu       sync.Mutex
-	now      time.Time
-	seq      int
-	nextID   int
-	messages map[int]*message
-	out      strings.Builder
-	since    []Delivered // what the bot said since the last action
-	sent     []Delivered
-	failures []Failure
-	files    map[string][]byte
+	mu        sync.Mutex
+	now       time.Time
+	seq       int
+	nextID    int
+	messages  map[int]*message
+	out       strings.Builder
+	since     []Delivered // what the bot said since the last action
+	sent      []Delivered
+	failures  []Failure
+	files     map[string][]byte
+	documents []Document
 	// vars are $CODE (the process last created) and $FCODE (the last
 	// co-facilitator code the bot gave), for scripts to use in commands.
 	vars map[string]string
@@ -165,6 +176,7 @@ func (s *simulator) step(ctx context.Context, st step) error {
 			s.show(place, 0, "", reply.Text, reply.Buttons)
 			if f := reply.File; f != nil {
 				s.files[f.Name] = f.Data
+				s.documents = append(s.documents, Document{Place: place, Name: f.Name, Data: f.Data})
 				s.printf("    📎 %s (%d bytes)\n", f.Name, len(f.Data))
 			}
 		}

@@ -128,6 +128,10 @@ func TestConfigMistakesSayHowToFixThem(t *testing.T) {
 			[]string{"discord.token is in the config file", "SAMEN_DISCORD_TOKEN"}},
 		{"discord ids", "[discord]\napplication_id = \"mijn-app\"\nguild_ids = [\"Dorpsserver\"]\n", map[string]string{"SAMEN_DISCORD_TOKEN": "Bot abc"},
 			[]string{`SAMEN_DISCORD_TOKEN starts with "Bot "`, `discord.application_id "mijn-app" is not an id`, `discord.guild_ids has "Dorpsserver"`, "Copy Server ID"}},
+		{"retention", "[retention]\ndelete_after_days = -1\nnotice_days = 0\n", nil,
+			[]string{"retention.delete_after_days is -1: use a number of days, like 730, or 0", "retention.notice_days is 0: use a number of days of at least 1"}},
+		{"retention notice longer than the period", "[retention]\ndelete_after_days = 10\n", nil,
+			[]string{"retention.notice_days (14) must be less than retention.delete_after_days (10)"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
