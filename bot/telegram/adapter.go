@@ -101,6 +101,9 @@ type Adapter struct {
 	// dieHolding is for tests: stop without releasing the poll lease, as a
 	// process killed with SIGKILL would.
 	dieHolding bool
+	// sleep waits between polling attempts (bot.Sleep); tests replace it
+	// to see the backoff without waiting it out.
+	sleep func(ctx context.Context, d time.Duration) error
 	// bg lives as long as the adapter runs: replies finished in the
 	// background stop with it.
 	bg     context.Context
@@ -141,6 +144,7 @@ func New(ctx context.Context, cfg Config, core Core, store Store) (*Adapter, err
 		edits:  newEditCache(),
 		inbox:  make(chan struct{}, 1),
 		id:     "tg-" + rand.Text(),
+		sleep:  bot.Sleep,
 	}
 	a.bg, a.stopBG = context.WithCancel(context.WithoutCancel(ctx))
 	block, err := aes.NewCipher(core.DerivedKey("telegram inbox v1"))

@@ -111,8 +111,11 @@ func (a *Adapter) drainOne(ctx context.Context, id int64) error {
 		}
 	}()
 	if _, err := a.store.Temp(ctx, handledKey(id)); err == nil {
-		// Another instance handled it after we listed the inbox.
-		return a.store.RemoveFromSet(ctx, inboxKey, strconv.FormatInt(id, 10))
+		// Handled already: by another instance after we listed the inbox,
+		// or this is a second copy, stored by a webhook post that raced
+		// the first copy's handling (it looked before that was marked
+		// handled). Its raw form must go too: it names the sender.
+		return a.forget(ctx, id)
 	} else if !errors.Is(err, flows.ErrNotFound) {
 		return err
 	}
@@ -138,10 +141,18 @@ func (a *Adapter) settle(ctx context.Context, id int64) error {
 	if err := a.store.PutTemp(ctx, handledKey(id), []byte{1}, keepHandled); err != nil {
 		return fmt.Errorf("mark update handled: %w", err)
 	}
+	return a.forget(ctx, id)
+}
+
+// forget deletes a handled update's raw form and takes it out of the inbox.
+func (a *Adapter) forget(ctx context.Context, id int64) error {
 	if err := a.store.DeleteTemp(ctx, rawKey(id)); err != nil {
 		return fmt.Errorf("forget update: %w", err)
 	}
-	return a.store.RemoveFromSet(ctx, inboxKey, strconv.FormatInt(id, 10))
+	if err := a.store.RemoveFromSet(ctx, inboxKey, strconv.FormatInt(id, 10)); err != nil {
+		return fmt.Errorf("take update out of the inbox: %w", err)
+	}
+	return nil
 }
 
 // handleRaw decodes and handles one update. An update the library cannot

@@ -228,7 +228,7 @@ func TestWebhookSpreadOverTwoInstances(t *testing.T) {
 }
 
 // inboxEmpty waits until every stored update was handled.
-func inboxEmpty(t *testing.T, st *store.Redis) {
+func inboxEmpty(t *testing.T, st bot.Indexes) {
 	t.Helper()
 	// The fake's Wait wakes on requests to it; the store changes without
 	// one, so look at it every few milliseconds.

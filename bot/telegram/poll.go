@@ -13,7 +13,6 @@ import (
 
 	tgbot "github.com/go-telegram/bot"
 
-	"github.com/samen-bot/samen/bot"
 	"github.com/samen-bot/samen/flows"
 )
 
@@ -30,13 +29,29 @@ var errUnauthorized = errors.New("unauthorized")
 // one of two concurrent getUpdates.
 const pollLeaseName = "tg:poller"
 
+// maxPollBackoff bounds the wait between attempts while Telegram or the
+// store fails: long enough not to hammer either, short enough that updates
+// flow again soon after it is back.
+const maxPollBackoff = 30 * time.Second
+
+// nextBackoff is the wait after one more failure in a row: 1 s, doubling,
+// up to maxPollBackoff.
+func nextBackoff(prev time.Duration) time.Duration {
+	return min(max(2*prev, time.Second), maxPollBackoff)
+}
+
 // poll polls while this instance holds the poll lease; when another
 // instance holds it, it waits to take it over (when that one stops or dies
-// and its lease runs out).
+// and its lease runs out). While the store cannot be reached to take the
+// lease, it backs off.
 func (a *Adapter) poll(ctx context.Context) error {
 	term := a.cfg.PollLease
+	backoff := time.Duration(0)
 	for {
 		ok, err := a.store.Lease(ctx, pollLeaseName, a.id, term)
+		if err == nil {
+			backoff = 0
+		}
 		if err == nil && ok {
 			a.log.InfoContext(ctx, "polling: this instance holds the poll lease")
 			err = a.pollHolding(ctx)
@@ -56,11 +71,13 @@ func (a *Adapter) poll(ctx context.Context) error {
 			a.log.WarnContext(ctx, "polling stopped: the poll lease was lost", "err", a.redact(err))
 			continue
 		}
+		wait := term / 3 // another instance polls: look again in a third of a term
 		if err != nil && ctx.Err() == nil {
-			a.log.WarnContext(ctx, "take poll lease failed", "err", err)
+			backoff = nextBackoff(backoff)
+			wait = backoff
+			a.log.WarnContext(ctx, "take poll lease failed", "err", err, "retry_in", wait.String())
 		}
-		// Another instance polls: look again in a third of a term.
-		if err := bot.Sleep(ctx, term/3); err != nil {
+		if err := a.sleep(ctx, wait); err != nil {
 			return err
 		}
 	}
@@ -114,22 +131,29 @@ func (a *Adapter) pollLoop(ctx, held context.Context) error {
 	if _, err := a.api.DeleteWebhook(ctx, &tgbot.DeleteWebhookParams{}); err != nil {
 		a.log.WarnContext(ctx, "delete webhook failed", "err", a.redact(err))
 	}
-	if err := a.drain(ctx); err != nil {
-		return err
-	}
-	offset, err := a.offset(ctx)
-	if err != nil {
-		return err
-	}
+	// Before polling: the updates a crash left stored but unhandled, and
+	// where to go on from. Both are in the store, which may be failing
+	// while the poll lease (another key, on another Cluster shard perhaps)
+	// is not: a failure here is retried with the same backoff as a failed
+	// poll, not by giving up the lease and taking it again at once, which
+	// would spin (and call deleteWebhook each time).
+	offset, started := int64(0), false
 	backoff := time.Duration(0)
 	for {
 		if backoff > 0 {
-			if err := bot.Sleep(held, backoff); err != nil {
+			if err := a.sleep(held, backoff); err != nil {
 				return err
 			}
 		}
-		next, err := a.pollBatch(ctx, held, offset, a.cfg.PollTimeout)
-		offset = next
+		var err error
+		if !started {
+			if err = a.drain(ctx); err == nil {
+				offset, err = a.offset(ctx)
+				started = err == nil
+			}
+		} else {
+			offset, err = a.pollBatch(ctx, held, offset, a.cfg.PollTimeout)
+		}
 		switch {
 		case held.Err() != nil:
 			return held.Err()
@@ -138,7 +162,7 @@ func (a *Adapter) pollLoop(ctx, held context.Context) error {
 		case err != nil:
 			// Telegram unreachable, or the store: what was not stored is
 			// not confirmed, and comes again.
-			backoff = min(max(2*backoff, time.Second), 30*time.Second)
+			backoff = nextBackoff(backoff)
 			a.log.WarnContext(ctx, "polling failed", "err", a.redact(err), "retry_in", backoff.String())
 			continue
 		}

@@ -104,7 +104,14 @@ func TestCrashesLoseNothingAndCountOnce(t *testing.T) {
 // in memory survives.
 func (h *harness) restart() *Adapter {
 	h.t.Helper()
-	a, err := New(h.ctx, Config{Token: h.fake.Token, APIURL: h.fake.URL(), HTTPClient: h.fake.Client(), PollTimeout: 2 * time.Second, Limits: noLimits}, h.core, h.store)
+	return h.restartOn(h.store)
+}
+
+// restartOn is restart with the adapter on st (the harness's store, or a
+// wrapper of it).
+func (h *harness) restartOn(st Store) *Adapter {
+	h.t.Helper()
+	a, err := New(h.ctx, Config{Token: h.fake.Token, APIURL: h.fake.URL(), HTTPClient: h.fake.Client(), PollTimeout: 2 * time.Second, Limits: noLimits}, h.core, st)
 	if err != nil {
 		h.t.Fatal(err)
 	}

@@ -854,6 +854,13 @@ func TestGatewayProtocol(t *testing.T) {
 	expectEvent(t, g.next(t), "RESUMED", 6)
 	fake.Dispatch("TEST_EVENT", map[string]int{"n": 4})
 	expectEvent(t, g.next(t), "TEST_EVENT", 7)
+	// Redeliver sends an event again, with the next sequence number.
+	fake.Dispatch("MESSAGE_CREATE", map[string]any{"id": "42", "n": 6})
+	expectEvent(t, g.next(t), "MESSAGE_CREATE", 8)
+	fake.Redeliver("42")
+	f = g.next(t)
+	expectEvent(t, f, "MESSAGE_CREATE", 9)
+	expectN(t, f, 6)
 
 	// Invalidated: op 9, and a new session without the missed events.
 	fake.InvalidateSessions()

@@ -540,3 +540,35 @@ func (s *Server) getGatewayBot(r *request) (any, *apiError) {
 		"session_start_limit": map[string]any{"total": 1000, "remaining": 1000 - s.identifies, "reset_after": 86400000, "max_concurrency": 1},
 	}, nil
 }
+
+// Redeliver dispatches again the last event of the current session whose
+// d.id is id (an INTERACTION_CREATE by its interaction id and token, a
+// MESSAGE_CREATE by its message id), as a new event with the next sequence
+// number: what a bot sees when Discord delivers an event twice, as it may
+// after a RESUME. While the bot is disconnected the copy is kept for its
+// RESUME, like any dispatch. An id with no event fails the test.
+func (s *Server) Redeliver(id string) {
+	s.lock()
+	defer s.mu.Unlock()
+	if s.last == nil {
+		s.fail("Redeliver before the bot identified on the gateway")
+		return
+	}
+	for i := len(s.last.log) - 1; i >= 0; i-- {
+		var f struct {
+			T string          `json:"t"`
+			D json.RawMessage `json:"d"`
+		}
+		if err := json.Unmarshal(s.last.log[i].data, &f); err != nil {
+			continue
+		}
+		var d struct {
+			ID string `json:"id"`
+		}
+		if json.Unmarshal(f.D, &d) == nil && d.ID == id {
+			s.dispatchLocked(s.last, f.T, f.D)
+			return
+		}
+	}
+	s.fail("Redeliver: no event with id %s in the current session", id)
+}

@@ -644,6 +644,36 @@ func TestGetUpdatesOffsets(t *testing.T) {
 	}
 }
 
+// Batch scripts getUpdates answers out of order and with repeats, also of
+// updates confirmed already; the queue is answered again after them.
+func TestBatchScriptsOutOfOrderAnswers(t *testing.T) {
+	s := &Server{}
+	s.Start(t)
+	id1, _ := s.Message(alice, Private(alice), "one")
+	id2, _ := s.Message(alice, Private(alice), "two")
+	id3, _ := s.Message(bob, Private(bob), "three")
+	s.Batch(id3, id1, id2, id1)
+	s.Batch(id1)
+	ids := func(upds []*models.Update) []int64 {
+		var out []int64
+		for _, u := range upds {
+			out = append(out, u.ID)
+		}
+		return out
+	}
+	if _, upds := getUpdates(t, s, map[string]any{"timeout": 0}); fmt.Sprint(ids(upds)) != fmt.Sprint([]int64{id3, id1, id2, id1}) {
+		t.Fatalf("first scripted batch: %v", ids(upds))
+	}
+	// Its offset confirms all three; the second batch still repeats one.
+	if _, upds := getUpdates(t, s, map[string]any{"offset": id3 + 1, "timeout": 0}); fmt.Sprint(ids(upds)) != fmt.Sprint([]int64{id1}) || s.Confirmed() != id3 {
+		t.Fatalf("second scripted batch: %v, confirmed %d", ids(upds), s.Confirmed())
+	}
+	id4, _ := s.Message(bob, Private(bob), "four")
+	if _, upds := getUpdates(t, s, map[string]any{"offset": id3 + 1, "timeout": 0}); fmt.Sprint(ids(upds)) != fmt.Sprint([]int64{id4}) {
+		t.Fatalf("after the scripts, the queue: %v", ids(upds))
+	}
+}
+
 func TestGetUpdatesLongPoll(t *testing.T) {
 	s := &Server{}
 	s.Start(t)

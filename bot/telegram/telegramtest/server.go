@@ -81,7 +81,9 @@ type Server struct {
 	changed chan struct{} // closed and replaced on every change
 
 	nextUpdateID int64
-	queue        []queued // unconfirmed updates, by ascending update_id
+	queue        []queued                  // unconfirmed updates, by ascending update_id
+	everQueued   map[int64]json.RawMessage // every update queued, confirmed or not, for Batch
+	batches      [][]json.RawMessage       // scripted getUpdates answers (Batch), first due first
 	confirmed    int64
 	allowed      []string // sticky allowed_updates; nil: the default set
 	pollGen      int64    // incremented by every getUpdates
@@ -170,6 +172,7 @@ func (s *Server) init() {
 	s.chats = make(map[int64]*chat)
 	s.users = make(map[int64]User)
 	s.queries = make(map[string]*query)
+	s.everQueued = make(map[int64]json.RawMessage)
 	s.commands = make(map[Scope]map[string][]Command)
 	s.injected = make(map[string][]injection)
 }

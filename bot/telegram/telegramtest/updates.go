@@ -67,6 +67,7 @@ func (s *Server) enqueue(kind string, payload any) int64 {
 }
 
 func (s *Server) insert(q queued) {
+	s.everQueued[q.id] = q.raw
 	i := sort.Search(len(s.queue), func(i int) bool { return s.queue[i].id > q.id })
 	s.queue = append(s.queue, queued{})
 	copy(s.queue[i+1:], s.queue[i:])
@@ -579,4 +580,29 @@ func (s *Server) allowedKind(kind string) bool {
 		}
 	}
 	return false
+}
+
+// Batch makes a coming getUpdates answer exactly the updates with these
+// ids, in this order and with repeats, whatever its offset. Telegram sends
+// each batch in ascending update_id order and never an update below the
+// offset, but a bot must not depend on it to count each update once: a
+// redelivery after a crash, a proxy or a retry can break the promise. Each
+// id must name an update queued before (pending or confirmed); an unknown
+// one fails the test. Scripted batches are answered one per getUpdates, in
+// the order Batch was called, before the queue is looked at; the
+// getUpdates still confirms the updates below its offset, as always.
+func (s *Server) Batch(ids ...int64) {
+	s.lock()
+	defer s.mu.Unlock()
+	batch := make([]json.RawMessage, 0, len(ids))
+	for _, id := range ids {
+		raw, ok := s.everQueued[id]
+		if !ok {
+			s.fail("Batch: no update %d was ever queued", id)
+			return
+		}
+		batch = append(batch, append(json.RawMessage(nil), raw...))
+	}
+	s.batches = append(s.batches, batch)
+	s.notify()
 }
