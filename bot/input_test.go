@@ -15,7 +15,7 @@ func (h *harness) text(key flows.MsgKey, params ...any) string {
 }
 
 // flushIDs sends what is queued and returns the platform id each new
-// message got, by its text.
+// message got, by its chat and text ("t:a Ronde 1 …").
 func (h *harness) flushIDs() map[string]string {
 	h.t.Helper()
 	h.out.mu.Lock()
@@ -25,16 +25,18 @@ func (h *harness) flushIDs() map[string]string {
 	for _, m := range h.flush() {
 		if m.EditID == "" {
 			next++
-			ids[m.Text.Plain()] = fmt.Sprint(next)
+			ids[m.Chat+m.User+" "+m.Text.Plain()] = fmt.Sprint(next)
 		}
 	}
 	return ids
 }
 
-func (h *harness) idOf(ids map[string]string, chatText string) string {
+// idOf is the id of the message in chat (a harness chat name) whose text
+// contains chatText. The same round's message goes to several chats.
+func (h *harness) idOf(ids map[string]string, chat, chatText string) string {
 	h.t.Helper()
 	for text, id := range ids {
-		if strings.Contains(text, chatText) {
+		if strings.HasPrefix(text, "t:"+chat+" ") && strings.Contains(text, chatText) {
 			return id
 		}
 	}
@@ -63,7 +65,7 @@ func (h *harness) answers(n int) []string {
 func TestDuplicatesAndOrder(t *testing.T) {
 	h := newHarness(t, openBolt(t))
 	h.setup()
-	round := h.idOf(h.flushIDs(), "Ronde 1")
+	round := h.idOf(h.flushIDs(), "a", "Ronde 1")
 	answer := func(user, text string) *Update {
 		u := h.update(user, chat("a"), text)
 		u.ReplyToBot, u.ReplyToMessage = true, round
@@ -151,7 +153,7 @@ func TestDuplicatesAndOrder(t *testing.T) {
 func TestBadInputChangesNothing(t *testing.T) {
 	h := newHarness(t, openBolt(t))
 	h.setup()
-	round := h.idOf(h.flushIDs(), "Ronde 1")
+	round := h.idOf(h.flushIDs(), "a", "Ronde 1")
 	// A second process, of another facilitator, with its own member.
 	h.say("gus", private("gus"), "/new Ander proces")
 	other, _ := h.bot.CurrentProcess(context.Background(), "t:gus")
