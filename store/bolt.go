@@ -106,6 +106,12 @@ func OpenBolt(path string, opts BoltOptions) (*Bolt, error) {
 				return fmt.Errorf("create bucket %s: %w", name, err)
 			}
 		}
+		// The file is open in one process at a time, so a lease in it was
+		// held by one that has stopped (a process killed does not release
+		// its leases): it is free now, not in its term's remainder.
+		if err := tx.DeleteBucket(bLease); err != nil && !errors.Is(err, bberrors.ErrBucketNotFound) {
+			return fmt.Errorf("free leases: %w", err)
+		}
 		return nil
 	})
 	if err != nil {

@@ -68,6 +68,33 @@ func TestBoltConformance(t *testing.T) {
 	})
 }
 
+// A lease in the file was held by a process that stopped: killed, it did
+// not release it, and the next process must not wait out its term (the
+// poll lease is 30 s, an update's claim 2 minutes).
+func TestBoltLeasesFreeAtOpen(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "samen.db")
+	first, err := OpenBolt(path, BoltOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if ok, err := first.Lease(ctx, "tg:poller", "dead", time.Hour); !ok || err != nil {
+		t.Fatalf("Lease: %v %v", ok, err)
+	}
+	first.Close() // without ReleaseLease, as under SIGKILL
+	second, err := OpenBolt(path, BoltOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer second.Close()
+	if ok, err := second.Lease(ctx, "tg:poller", "next", time.Hour); !ok || err != nil {
+		t.Errorf("the next process's Lease: %v %v; want the lease of the stopped one free", ok, err)
+	}
+	if ok, err := second.Lease(ctx, "tg:poller", "third", time.Hour); ok || err != nil {
+		t.Errorf("a lease taken in this process: another holder got it (%v %v)", ok, err)
+	}
+}
+
 func TestBoltLocked(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "samen.db")
 	first, err := OpenBolt(path, BoltOptions{})

@@ -90,6 +90,7 @@ func (a *Adapter) serveWebhook(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	a.log.InfoContext(ctx, "webhook listening", "listen", ln.Addr().String())
 	srv := &http.Server{Handler: a.WebhookHandler(), ReadHeaderTimeout: 10 * time.Second}
 	errs := make(chan error, 2)
 	go func() { errs <- srv.Serve(ln) }()

@@ -9,6 +9,7 @@ import (
 	"os"
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/samen-bot/samen/internal/tomlstrict"
 )
@@ -38,6 +39,18 @@ type TelegramConfig struct {
 	WebhookListen string `toml:"webhook_listen"`
 	WebhookURL    string `toml:"webhook_url"`
 	WebhookSecret string `toml:"webhook_secret"`
+	// PollLease is the poll lease's term, like "30s" (empty: the
+	// adapter's default).
+	PollLease string `toml:"poll_lease"`
+}
+
+// minPollLease keeps the lease's renewal (every third of it) well apart.
+const minPollLease = 3 * time.Second
+
+// pollLease is PollLease, validated; 0: the default.
+func (t TelegramConfig) pollLease() time.Duration {
+	d, _ := time.ParseDuration(t.PollLease)
+	return d
 }
 
 // Enabled reports whether Telegram is configured.
@@ -206,6 +219,11 @@ func (t TelegramConfig) validate() []error {
 		}
 	default:
 		errs = append(errs, fmt.Errorf("telegram.mode is %q: use poll (the default) or webhook", t.Mode))
+	}
+	if t.PollLease != "" {
+		if d, err := time.ParseDuration(t.PollLease); err != nil || d < minPollLease {
+			errs = append(errs, fmt.Errorf("telegram.poll_lease is %q: use a duration of at least %v, like \"30s\" (how soon another instance takes over polling when the poller dies), or leave it out", t.PollLease, minPollLease))
+		}
 	}
 	return errs
 }

@@ -143,7 +143,7 @@ func (a *app) serve(ctx context.Context, stdout io.Writer) error {
 		tg, err := telegram.New(ctx, telegram.Config{
 			Token: a.cfg.Telegram.Token, APIURL: a.cfg.Telegram.APIURL, Mode: a.cfg.Telegram.Mode,
 			WebhookListen: a.cfg.Telegram.WebhookListen, WebhookURL: a.cfg.Telegram.WebhookURL,
-			WebhookSecret: a.cfg.Telegram.WebhookSecret, Logger: a.log,
+			WebhookSecret: a.cfg.Telegram.WebhookSecret, PollLease: a.cfg.Telegram.pollLease(), Logger: a.log,
 			RateLimited: a.metrics.RateLimited(telegram.Platform),
 		}, a.bot, a.store)
 		if err != nil {
