@@ -31,9 +31,17 @@ const (
 	keepHandled = 25 * time.Hour
 )
 
-// claimTerm is how long an instance may take to handle one update before
-// another instance sharing the store may take it over (the first died).
-const claimTerm = 2 * time.Minute
+// claimTerm is how long a claim on an update lasts unless renewed: the
+// instance handling it renews it every third of the term, so another
+// instance sharing the store takes an update over only when its handler
+// died, at most this long after.
+const claimTerm = 30 * time.Second
+
+// errBlocked is drain's report that it stopped at an update another
+// instance is handling: the updates after it wait, so that none overtakes
+// it (a person's later message must not be handled before their earlier
+// one). Callers look again soon.
+var errBlocked = errors.New("an earlier update is being handled elsewhere")
 
 func rawKey(id int64) string     { return fmt.Sprintf("tg:update:%d", id) }
 func claimName(id int64) string  { return fmt.Sprintf("tg:handling:%d", id) }
@@ -69,7 +77,8 @@ func (a *Adapter) accept(ctx context.Context, id int64, raw []byte) error {
 
 // drain handles every stored update, oldest first. Instances sharing the
 // store share the inbox: each update is handled by the instance that
-// claims it (a lease), and skipped by the others.
+// claims it (a lease). Reaching an update another instance claimed, it
+// stops with errBlocked.
 func (a *Adapter) drain(ctx context.Context) error {
 	members, err := a.store.SetMembers(ctx, inboxKey)
 	if err != nil {
@@ -101,7 +110,7 @@ func (a *Adapter) drainOne(ctx context.Context, id int64) error {
 		return fmt.Errorf("claim update: %w", err)
 	}
 	if !claimed {
-		return nil // another instance is handling it
+		return errBlocked
 	}
 	defer func() {
 		release, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
@@ -110,6 +119,9 @@ func (a *Adapter) drainOne(ctx context.Context, id int64) error {
 			a.log.WarnContext(ctx, "release update claim failed", "update_id", id, "err", err)
 		}
 	}()
+	// Renewing stops before the release above (deferred calls run last
+	// first): a renewal after it would take the claim again.
+	defer a.keepClaim(ctx, id)()
 	if _, err := a.store.Temp(ctx, handledKey(id)); err == nil {
 		// Handled already: by another instance after we listed the inbox,
 		// or this is a second copy, stored by a webhook post that raced
@@ -134,6 +146,32 @@ func (a *Adapter) drainOne(ctx context.Context, id int64) error {
 		}
 	}
 	return a.settle(ctx, id)
+}
+
+// keepClaim renews the claim on update id every third of its term until
+// the returned stop is called, so that a slow handling (a store that
+// hesitates) is not taken over while it is still going on.
+func (a *Adapter) keepClaim(ctx context.Context, id int64) (stop func()) {
+	done := make(chan struct{})
+	stopped := make(chan struct{})
+	go func() {
+		defer close(stopped)
+		t := time.NewTicker(claimTerm / 3)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				if _, err := a.store.Lease(ctx, claimName(id), a.id, claimTerm); err != nil && ctx.Err() == nil {
+					a.log.WarnContext(ctx, "renew update claim failed", "update_id", id, "err", err)
+				}
+			}
+		}
+	}()
+	return func() { close(done); <-stopped }
 }
 
 // settle marks an update handled and forgets its raw form.

@@ -139,6 +139,10 @@ func (a *Adapter) pollLoop(ctx, held context.Context) error {
 	// would spin (and call deleteWebhook each time).
 	offset, started := int64(0), false
 	backoff := time.Duration(0)
+	// blocked: an earlier update is being handled by another instance (one
+	// that died, as a rule: this one polls): poll briefly and look again
+	// soon, rather than wait a whole long poll.
+	blocked := false
 	for {
 		if backoff > 0 {
 			if err := a.sleep(held, backoff); err != nil {
@@ -147,12 +151,21 @@ func (a *Adapter) pollLoop(ctx, held context.Context) error {
 		}
 		var err error
 		if !started {
-			if err = a.drain(ctx); err == nil {
+			if err = a.drain(ctx); err == nil || errors.Is(err, errBlocked) {
+				blocked = err != nil
 				offset, err = a.offset(ctx)
 				started = err == nil
 			}
 		} else {
-			offset, err = a.pollBatch(ctx, held, offset, a.cfg.PollTimeout)
+			timeout := a.cfg.PollTimeout
+			if blocked {
+				timeout = min(timeout, blockedPoll)
+			}
+			offset, err = a.pollBatch(ctx, held, offset, timeout)
+			blocked = errors.Is(err, errBlocked)
+			if blocked {
+				err = nil
+			}
 		}
 		switch {
 		case held.Err() != nil:
@@ -170,9 +183,14 @@ func (a *Adapter) pollLoop(ctx, held context.Context) error {
 	}
 }
 
+// blockedPoll is how long a getUpdates waits while stored updates wait for
+// an earlier one that another instance claimed.
+const blockedPoll = 2 * time.Second
+
 // pollOnce takes one batch from offset (waiting up to timeout for it),
 // stores it, moves the offset past it and handles it. It returns the next
-// offset.
+// offset, and errBlocked (with it) when handling stopped at an update
+// another instance claimed.
 func (a *Adapter) pollOnce(ctx context.Context, offset int64, timeout time.Duration) (int64, error) {
 	return a.pollBatch(ctx, ctx, offset, timeout)
 }

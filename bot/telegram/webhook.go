@@ -56,19 +56,27 @@ func (a *Adapter) WebhookHandler() http.Handler {
 }
 
 // Work handles stored updates until ctx ends: at start (updates a crash left),
-// whenever the webhook stored one, and every claimTerm (updates another
-// instance sharing the store claimed and then died handling).
+// whenever the webhook stored one, every claimTerm (updates another
+// instance sharing the store claimed and then died handling), and soon
+// again while an earlier update is being handled elsewhere.
 func (a *Adapter) Work(ctx context.Context) error {
-	retry := time.Duration(0)
+	retry, blocked := time.Duration(0), time.Duration(0)
 	rescan := time.NewTicker(claimTerm)
 	defer rescan.Stop()
 	for {
-		if err := a.drain(ctx); err != nil && ctx.Err() == nil {
+		switch err := a.drain(ctx); {
+		case errors.Is(err, errBlocked):
+			// Another instance is handling an earlier update: look again
+			// soon (it finishes in moments, or its claim runs out).
+			blocked = min(max(2*blocked, 50*time.Millisecond), time.Second)
+			retry = blocked
+		case err != nil && ctx.Err() == nil:
 			// The store: the updates stay in the inbox; try again soon.
 			retry = min(max(2*retry, time.Second), 30*time.Second)
+			blocked = 0
 			a.log.ErrorContext(ctx, "handling stored updates failed", "err", err, "retry_in", retry.String())
-		} else {
-			retry = 0
+		default:
+			retry, blocked = 0, 0
 		}
 		var again <-chan time.Time
 		if retry > 0 {
