@@ -263,6 +263,11 @@ func (b *Bot) finishErasure(ctx context.Context, id string, u flows.UserID) erro
 			}
 			q.Apply(&events[i])
 		}
+		marker := flows.Event{Version: p.Version + 1, Key: "erasure:" + string(alias.User) + "#0", At: b.now(), Data: &flows.LogRewritten{}}
+		if rw.Marker, err = json.Marshal(marker); err != nil {
+			return fmt.Errorf("erase a person in %s: %w", id, err)
+		}
+		q.Apply(&marker)
 		if rw.Snapshot, err = flows.EncodeSnapshot(q); err != nil {
 			return fmt.Errorf("erase a person in %s: %w", id, err)
 		}

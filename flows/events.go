@@ -96,6 +96,7 @@ func init() {
 	registerEvent[SummaryRelayed]()
 	registerEvent[PersonForgotten]()
 	registerEvent[RetentionNoticed]()
+	registerEvent[LogRewritten]()
 	registerDecisionEvents()
 }
 

@@ -10,8 +10,9 @@ import (
 	"github.com/samen-bot/samen/flows"
 )
 
-// RewriteLog replaces the events rw.Events names and the snapshot, in one
-// transaction, if the log of rw.Process is at rw.Expected. A conflict rolls
+// RewriteLog replaces the events rw.Events names, appends the marker and
+// writes the snapshot, in one transaction, if the log of rw.Process is at
+// rw.Expected. A conflict rolls
 // the transaction back and returns a *flows.ConflictError; a process
 // without a commit gives flows.ErrNotFound.
 func (b *Bolt) RewriteLog(ctx context.Context, rw flows.Rewrite) error {
@@ -35,7 +36,13 @@ func (b *Bolt) RewriteLog(ctx context.Context, rw flows.Rewrite) error {
 				return fmt.Errorf("write event %d: %w", v, err)
 			}
 		}
-		if err := putInt(meta, kSnapVer, rw.Expected); err != nil {
+		if err := log.Put(be64(uint64(rw.Expected+1)), rw.Marker); err != nil {
+			return fmt.Errorf("write marker: %w", err)
+		}
+		if err := putInt(meta, kVersion, rw.Expected+1); err != nil {
+			return fmt.Errorf("write version: %w", err)
+		}
+		if err := putInt(meta, kSnapVer, rw.Expected+1); err != nil {
 			return fmt.Errorf("write snapshot: %w", err)
 		}
 		if err := meta.Put(kSnapshot, rw.Snapshot); err != nil {

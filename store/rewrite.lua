@@ -3,8 +3,9 @@
 -- hash tag, so the script is valid on a Redis Cluster.
 --
 -- KEYS: 1 v, 2 log, 3 snap
--- ARGV: 1 expected version, 2 snapshot, then pairs version, event
---       (each version in 1..expected)
+-- ARGV: 1 expected version, 2 snapshot (the state after the marker),
+--       3 marker (appended as version expected+1), then pairs version,
+--       event (each version in 1..expected)
 -- Returns {status, current version}: status 0 = written, 1 = no such
 -- process, 2 = conflict. Nothing is written unless status is 0.
 
@@ -21,8 +22,11 @@ end
 if redis.call('LLEN', KEYS[2]) ~= cur then
   return redis.error_reply('log length differs from version ' .. v)
 end
-for i = 3, #ARGV, 2 do
+for i = 4, #ARGV, 2 do
   redis.call('LSET', KEYS[2], tonumber(ARGV[i]) - 1, ARGV[i + 1])
 end
-redis.call('HSET', KEYS[3], 'v', ARGV[1], 'data', ARGV[2])
+redis.call('RPUSH', KEYS[2], ARGV[3])
+local next = string.format('%d', cur + 1)
+redis.call('SET', KEYS[1], next)
+redis.call('HSET', KEYS[3], 'v', next, 'data', ARGV[2])
 return {0, cur}

@@ -16,14 +16,14 @@ func (e *env) rewrite(rw flows.Rewrite) {
 	}
 }
 
-// withRewritten is log with the events of rw in place.
+// withRewritten is log with the events of rw in place and its marker after.
 func withRewritten(log [][]byte, rw flows.Rewrite) [][]byte {
 	out := make([][]byte, len(log))
 	copy(out, log)
 	for v, ev := range rw.Events {
 		out[v-1] = ev
 	}
-	return out
+	return append(out, rw.Marker)
 }
 
 // testRewriteLog rewrites two events of a process with a snapshot, pending
@@ -46,6 +46,7 @@ func testRewriteLog(t *testing.T, e *env) {
 		Process:  "p",
 		Expected: 7,
 		Events:   map[int64][]byte{2: oddBytes("second"), 6: oddBytes("name=#1"), 7: {}},
+		Marker:   oddBytes("rewritten"),
 		Snapshot: oddBytes("snapshot naming #1"),
 	}
 	e.rewrite(rw)
@@ -54,16 +55,16 @@ func testRewriteLog(t *testing.T, e *env) {
 	if got := e.readLog("p", 1, 100); !sameBytes(got, want) {
 		t.Fatalf("ReadLog(p) after the rewrite: got %s, want %s", fmtBytes(got), fmtBytes(want))
 	}
-	for v := int64(1); v <= 7; v++ {
+	for v := int64(1); v <= 8; v++ {
 		if got := e.readLog("p", v, 1); len(got) != 1 || !bytes.Equal(got[0], want[v-1]) {
 			t.Errorf("ReadLog(p, %d, 1): got %s, want [%q]", v, fmtBytes(got), want[v-1])
 		}
 	}
-	wantH := flows.History{Version: 7, Snapshot: rw.Snapshot, SnapshotVersion: 7, Events: [][]byte{}}
+	wantH := flows.History{Version: 8, Snapshot: rw.Snapshot, SnapshotVersion: 8, Events: [][]byte{}}
 	if h := e.load("p"); !sameHistory(h, wantH) {
 		t.Fatalf("Load(p) after the rewrite: got %s, want %s", fmtHistory(h), fmtHistory(wantH))
 	}
-	// Everything but the log and snapshot is as it was.
+	// Everything but the log, its version and the snapshot is as it was.
 	after := before
 	after.history = wantH
 	e.checkUnchanged("a rewrite", after, "p")
@@ -84,9 +85,11 @@ func testRewriteLog(t *testing.T, e *env) {
 		}
 	}
 
-	// Appends go on from the same version, on top of the new snapshot.
-	e.appendNew(commit("p", "p-k8", 7, "e8"))
-	wantH = flows.History{Version: 8, Snapshot: rw.Snapshot, SnapshotVersion: 7, Events: bs("e8")}
+	// Appends go on after the marker, on top of the new snapshot; one
+	// expecting the version before the rewrite conflicts.
+	wantConflict(t, func() error { _, err := e.s.Append(e.ctx, commit("p", "p-k8", 7, "e8")); return err }(), "p", 7, 8)
+	e.appendNew(commit("p", "p-k9", 8, "e9"))
+	wantH = flows.History{Version: 9, Snapshot: rw.Snapshot, SnapshotVersion: 8, Events: bs("e9")}
 	if h := e.load("p"); !sameHistory(h, wantH) {
 		t.Fatalf("Load(p) after appending: got %s, want %s", fmtHistory(h), fmtHistory(wantH))
 	}
@@ -103,6 +106,7 @@ func testRewriteConflict(t *testing.T, e *env) {
 			Process:  "p",
 			Expected: expected,
 			Events:   map[int64][]byte{1: []byte("new 1"), 4: []byte("new 4")},
+			Marker:   []byte("marker"),
 			Snapshot: []byte("new snapshot"),
 		}
 		wantConflict(t, e.s.RewriteLog(e.ctx, rw), "p", expected, 5)
@@ -118,7 +122,7 @@ func testRewriteConflict(t *testing.T, e *env) {
 
 func testRewriteNotFound(t *testing.T, e *env) {
 	e.appendNew(commit("other", "k", 0, "e1"))
-	rw := flows.Rewrite{Process: "missing", Expected: 1, Events: map[int64][]byte{1: []byte("x")}, Snapshot: []byte("s")}
+	rw := flows.Rewrite{Process: "missing", Expected: 1, Events: map[int64][]byte{1: []byte("x")}, Marker: []byte("m"), Snapshot: []byte("s")}
 	if err := e.s.RewriteLog(e.ctx, rw); !isNotFound(err) {
 		t.Fatalf("RewriteLog(missing): got %v, want flows.ErrNotFound", err)
 	}
@@ -140,7 +144,7 @@ func testRewriteInvalid(t *testing.T, e *env) {
 	before := e.state("p")
 	dump := e.dump()
 	good := func() flows.Rewrite {
-		return flows.Rewrite{Process: "p", Expected: 2, Events: map[int64][]byte{1: []byte("new 1")}, Snapshot: []byte("s")}
+		return flows.Rewrite{Process: "p", Expected: 2, Events: map[int64][]byte{1: []byte("new 1")}, Marker: []byte("m"), Snapshot: []byte("s")}
 	}
 	bad := map[string]func(rw *flows.Rewrite){
 		"version 0":              func(rw *flows.Rewrite) { rw.Events[0] = []byte("x") },
@@ -149,6 +153,7 @@ func testRewriteInvalid(t *testing.T, e *env) {
 		"nil event":              func(rw *flows.Rewrite) { rw.Events[2] = nil },
 		"no events":              func(rw *flows.Rewrite) { rw.Events = nil },
 		"nil snapshot":           func(rw *flows.Rewrite) { rw.Snapshot = nil },
+		"no marker":              func(rw *flows.Rewrite) { rw.Marker = nil },
 		"expected 0":             func(rw *flows.Rewrite) { rw.Expected = 0; rw.Events = map[int64][]byte{} },
 		"no process":             func(rw *flows.Rewrite) { rw.Process = "" },
 		"brace in process":       func(rw *flows.Rewrite) { rw.Process = "p{1}" },

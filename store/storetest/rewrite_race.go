@@ -10,8 +10,12 @@ import (
 	"github.com/samen-bot/samen/flows"
 )
 
-// rewrittenTag starts every event the racing rewriter has rewritten.
-const rewrittenTag = "rewritten "
+// rewrittenTag starts every event the racing rewriter has rewritten, and
+// its markers.
+const (
+	rewrittenTag = "rewritten "
+	markerEvent  = rewrittenTag + "marker"
+)
 
 // testRewriteRace has G writers append K events each to one process,
 // reloading and retrying on conflict, while a rewriter, with its own
@@ -103,16 +107,22 @@ func testRewriteRace(t *testing.T, e *env) {
 	}
 	t.Logf("%d writers × %d events; %d rewrites during the race, %d conflicts", G, K, during, conflicts)
 
-	log := e.readLog(p, 1, G*K+10)
-	if len(log) != G*K+1 || last.version != G*K+1 {
-		t.Fatalf("ReadLog: got %d events (last rewrite at %d), want %d", len(log), last.version, G*K+1)
+	rewrites := during + 1
+	log := e.readLog(p, 1, G*K+rewrites+10)
+	if len(log) != G*K+1+rewrites || last.version+1 != int64(len(log)) {
+		t.Fatalf("ReadLog: got %d events (last rewrite at %d), want %d (and %d markers)", len(log), last.version, G*K+1, rewrites)
 	}
 	if string(log[0]) != rewrittenTag+"init" {
 		t.Errorf("event 1: got %q, want %q", log[0], rewrittenTag+"init")
 	}
 	seen := map[[2]int]int{}
+	markers := 0
 	for i, ev := range log[1:] {
 		v := int64(i + 2)
+		if string(ev) == markerEvent {
+			markers++
+			continue
+		}
 		orig, ok := bytes.CutPrefix(ev, []byte(rewrittenTag))
 		if !ok {
 			t.Errorf("event %d: got %q, want it rewritten", v, ev)
@@ -132,7 +142,10 @@ func testRewriteRace(t *testing.T, e *env) {
 			}
 		}
 	}
-	want := flows.History{Version: G*K + 1, Snapshot: last.snapshot, SnapshotVersion: G*K + 1, Events: [][]byte{}}
+	if markers != rewrites {
+		t.Errorf("%d markers in the log, want one per rewrite (%d)", markers, rewrites)
+	}
+	want := flows.History{Version: int64(len(log)), Snapshot: last.snapshot, SnapshotVersion: int64(len(log)), Events: [][]byte{}}
 	if h := e.load(p); !sameHistory(h, want) {
 		t.Errorf("Load: got %s, want %s", fmtHistory(h), fmtHistory(want))
 	}
@@ -193,6 +206,7 @@ func rewriteAll(t *testing.T, e *env, s Store, p string, version int64) rewriteO
 		Process:  p,
 		Expected: version,
 		Events:   map[int64][]byte{},
+		Marker:   []byte(markerEvent),
 		Snapshot: fmt.Appendf(nil, "snapshot at %d", version),
 	}
 	for i, ev := range log {
