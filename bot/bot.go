@@ -41,6 +41,9 @@ type Config struct {
 	DashboardTTL time.Duration
 	// Observer is told how long each update took, for metrics. Optional.
 	Observer Observer
+	// StateCache is how many processes' states are kept in memory between
+	// commands (see stateCache). Default DefaultStateCache; negative: none.
+	StateCache int
 	// Retention deletes processes a period after their last activity,
 	// telling the facilitators ahead (see Sweep). Zero After: keep them.
 	Retention flows.Retention
@@ -72,6 +75,7 @@ type Bot struct {
 	zones        sync.Map // name → *time.Location (nil if unknown)
 	locks        processLocks
 	retention    flows.Retention
+	cache        *stateCache
 }
 
 // New returns a Bot ready to handle updates.
@@ -123,6 +127,10 @@ func New(cfg Config) (*Bot, error) {
 	if b.observe == nil {
 		b.observe = noObserver{}
 	}
+	if cfg.StateCache == 0 {
+		cfg.StateCache = DefaultStateCache
+	}
+	b.cache = newStateCache(cfg.StateCache)
 	b.render = NewRenderer(b.location)
 	b.mux = b.routes()
 	b.handler = Chain(b.mux, Errors(b.log), Recover(), unresolved)

@@ -45,7 +45,7 @@ func (b *Bot) run(ctx context.Context, req *Request, id string, cmd flows.Comman
 				return nil, err
 			}
 		}
-		p, err := b.load(ctx, id)
+		p, err := b.latest(ctx, id)
 		if errors.Is(err, flows.ErrNotFound) {
 			return nil, flows.Refuse(flows.ErrUnknownProcessCode, "code", id)
 		}
@@ -69,10 +69,14 @@ func (b *Bot) decideAndStore(ctx context.Context, req *Request, p *flows.Process
 	env := b.env(key)
 	d, err := flows.Execute(p, cmd, env, key)
 	if err != nil {
+		if _, refused := flows.AsUserError(err); refused {
+			b.cache.give(p) // a refusal leaves p as it was
+		}
 		return nil, err
 	}
 	res := result{Reply: d.Reply, Await: d.Await, Done: d.Done}
 	if !d.Changes() {
+		b.cache.give(p)
 		b.effects(ctx, req, p, res)
 		return d.Reply, nil
 	}
@@ -92,6 +96,10 @@ func (b *Bot) decideAndStore(ctx context.Context, req *Request, p *flows.Process
 		b.effects(ctx, req, p, original)
 		return original.Reply, nil
 	}
+	// p is now what the store holds; a replayed commit above left p
+	// ahead of it (decided again on an older state), so only this path
+	// gives p back.
+	b.cache.give(p)
 	b.index(ctx, p, d.Events)
 	b.effects(ctx, req, p, res)
 	if len(commit.Outbox) > 0 {
@@ -123,7 +131,12 @@ func (b *Bot) commit(p *flows.Process, d *flows.Decision, key string, expected i
 		}
 		c.Outbox = append(c.Outbox, flows.OutboxEntry{Chat: m.To.Key(), Body: body})
 	}
-	if p.Version/int64(b.snapEvery) > expected/int64(b.snapEvery) {
+	// A large process is snapshot less often: its state is kept in memory
+	// between commands (stateCache), so the snapshot serves cold loads,
+	// which replay a few hundred events quickly, while encoding the state
+	// of thousands of members for every 50 answers would cost more.
+	every := int64(max(b.snapEvery, len(p.Members)/20))
+	if p.Version/every > expected/every {
 		snap, err := flows.EncodeSnapshot(p)
 		if err != nil {
 			return c, err

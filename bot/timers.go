@@ -58,13 +58,14 @@ func (b *Bot) tick(ctx context.Context, id string) (int, error) {
 	defer b.locks.lock(id)()
 	fired := 0
 	for range 100 {
-		p, err := b.load(ctx, id)
+		p, err := b.latest(ctx, id)
 		if err != nil {
 			return fired, err
 		}
 		env := b.env("")
 		item, ok := p.Due(env)
 		if !ok {
+			b.cache.give(p)
 			return fired, nil
 		}
 		updateKey := "timer:" + id + ":" + item
