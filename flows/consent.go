@@ -1,10 +1,13 @@
 package flows
 
 import (
+	"cmp"
 	"math"
 	"slices"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Required is how many answers a group of members needs for a decision:
@@ -16,18 +19,29 @@ func (p *Process) Required(members int) int {
 	return max(need, min(minimum, members))
 }
 
-// Tally is where a group stands in a consent round.
+// Tally is where a group stands in a consent round. The names lists hold
+// at most MaxShownNames names each, the first in alphabetical order: a
+// round message lists who chose what, and in a group of thousands a list
+// of everyone would be unreadable (the counts say how many).
 type Tally struct {
 	Members, Required, Answered          int
 	Consents, Concerns, Objections       int
 	ConsentNames, ConcernNames, ObjNames []string
 }
 
+// MaxShownNames is how many names a Tally keeps per choice.
+const MaxShownNames = 20
+
 // ConsentTally counts the votes of g's current members in consent round r.
-// An objection counts while it stands.
+// An objection counts while it stands. It takes one pass over the members
+// and no sorting of them, so that an answer costs the same in a group of
+// ten as in one of thousands.
 func (p *Process) ConsentTally(r *Round, g GroupID) Tally {
 	var t Tally
-	for _, m := range p.MembersOf(g) {
+	for _, m := range p.Members {
+		if m.Group != g {
+			continue
+		}
 		t.Members++
 		v := r.Votes[m.User]
 		// A withdrawn objection leaves a vote without a choice: no
@@ -39,22 +53,52 @@ func (p *Process) ConsentTally(r *Round, g GroupID) Tally {
 		switch v.Choice {
 		case VoteConsent:
 			t.Consents++
-			t.ConsentNames = append(t.ConsentNames, m.Name)
+			t.ConsentNames = firstNames(t.ConsentNames, m.Name)
 		case VoteConcern:
 			t.Concerns++
-			t.ConcernNames = append(t.ConcernNames, m.Name)
+			t.ConcernNames = firstNames(t.ConcernNames, m.Name)
 		case VoteObjection:
 			if o := p.Objection(v.Objection); o != nil && o.Standing() {
 				t.Objections++
-				t.ObjNames = append(t.ObjNames, m.Name)
+				t.ObjNames = firstNames(t.ObjNames, m.Name)
 			}
 		}
 	}
 	t.Required = p.Required(t.Members)
-	for _, names := range [][]string{t.ConsentNames, t.ConcernNames, t.ObjNames} {
-		slices.SortFunc(names, func(a, b string) int { return strings.Compare(strings.ToLower(a), strings.ToLower(b)) })
-	}
 	return t
+}
+
+// firstNames adds name to names, kept sorted case-insensitively and cut at
+// MaxShownNames.
+func firstNames(names []string, name string) []string {
+	if len(names) == MaxShownNames && compareFold(name, names[len(names)-1]) >= 0 {
+		return names
+	}
+	i, _ := slices.BinarySearchFunc(names, name, compareFold)
+	names = slices.Insert(names, i, name)
+	if len(names) > MaxShownNames {
+		names = names[:MaxShownNames]
+	}
+	return names
+}
+
+// compareFold orders strings as their lower-case forms would, without
+// making them; equal folds fall back to the plain order, so the order is
+// total.
+func compareFold(a, b string) int {
+	x, y := a, b
+	for x != "" && y != "" {
+		ra, na := utf8.DecodeRuneInString(x)
+		rb, nb := utf8.DecodeRuneInString(y)
+		if la, lb := unicode.ToLower(ra), unicode.ToLower(rb); la != lb {
+			return cmp.Compare(la, lb)
+		}
+		x, y = x[na:], y[nb:]
+	}
+	if c := cmp.Compare(len(x), len(y)); c != 0 {
+		return c
+	}
+	return strings.Compare(a, b)
 }
 
 // standingObjections returns the standing objections raised in round r by
@@ -185,9 +229,14 @@ func (p *Process) consentMessage(r *Round, chat ChatID, env Env, edit bool) Mess
 		for _, row := range []struct {
 			key   MsgKey
 			names []string
-		}{{MsgNamesConsent, t.ConsentNames}, {MsgNamesConcern, t.ConcernNames}, {MsgNamesObjection, t.ObjNames}} {
+			count int
+		}{{MsgNamesConsent, t.ConsentNames, t.Consents}, {MsgNamesConcern, t.ConcernNames, t.Concerns}, {MsgNamesObjection, t.ObjNames, t.Objections}} {
 			if len(row.names) > 0 {
-				m.Lines = append(m.Lines, L(row.key, "names", strings.Join(row.names, ", ")))
+				names := strings.Join(row.names, ", ")
+				if row.count > len(row.names) {
+					names += ", …" // the tally line above gives the number
+				}
+				m.Lines = append(m.Lines, L(row.key, "names", names))
 			}
 		}
 	}

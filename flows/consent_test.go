@@ -1,6 +1,10 @@
 package flows
 
 import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 )
@@ -400,5 +404,26 @@ func TestWithdrawnObjectionIsNoAnswer(t *testing.T) {
 	must(t, p, Close{Actor: actor("fay", "fay", true), Arg: "1"})
 	if out := r.Decisions["g1"].Outcome; out != OutcomeNoDecision {
 		t.Errorf("group A with one real answer of the two required: %s, want %s", out, OutcomeNoDecision)
+	}
+}
+
+// TestTallyShowsTheFirstNamesOnly: a round message lists at most
+// MaxShownNames names per choice, the first alphabetically whatever case,
+// and the tally still counts everyone.
+func TestTallyShowsTheFirstNamesOnly(t *testing.T) {
+	var names []string
+	for i := range 30 {
+		names = append(names, fmt.Sprintf("%c%03d", "bBaA"[i%4], 100-i))
+	}
+	var kept []string
+	for _, n := range names {
+		kept = firstNames(kept, n)
+	}
+	want := slices.Clone(names)
+	slices.SortFunc(want, func(a, b string) int {
+		return cmp.Or(strings.Compare(strings.ToLower(a), strings.ToLower(b)), strings.Compare(a, b))
+	})
+	if !slices.Equal(kept, want[:MaxShownNames]) {
+		t.Errorf("kept %v,\nwant %v", kept, want[:MaxShownNames])
 	}
 }
