@@ -209,3 +209,15 @@ func TestTwoShards(t *testing.T) {
 		t.Errorf("the server of a channel was asked %d times, want once (remembered in the store)", asked)
 	}
 }
+
+// TestShardOutOfRange: New refuses a shard outside its count before it
+// asks Discord anything (discordgo would refuse it on every connection,
+// and Run retry forever).
+func TestShardOutOfRange(t *testing.T) {
+	for _, c := range [][2]int{{2, 2}, {-1, 2}, {0, -1}} {
+		_, err := New(context.Background(), Config{Token: "x", ShardID: c[0], ShardCount: c[1]}, nil, nil)
+		if err == nil || !strings.Contains(err.Error(), "the shard id must be 0 to shard count - 1") {
+			t.Errorf("shard %d of %d: %v", c[0], c[1], err)
+		}
+	}
+}
