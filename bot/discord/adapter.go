@@ -54,6 +54,12 @@ type Config struct {
 	// RateLimited is called each time Discord answers a message's send
 	// with 429 Too Many Requests, for metrics. Optional.
 	RateLimited func()
+	// ShardID and ShardCount are this instance's gateway shard (see
+	// shard.go): it gets the events of the servers whose
+	// (id >> 22) % ShardCount is ShardID, and shard 0 the direct messages
+	// too. Default 0 of 1: every server.
+	ShardID    int
+	ShardCount int
 }
 
 // Core is what the adapter needs of the bot core.
@@ -129,6 +135,13 @@ func New(ctx context.Context, cfg Config, core Core, store Store) (*Adapter, err
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
+	if cfg.ShardCount == 0 {
+		cfg.ShardCount = 1
+	}
+	if cfg.ShardCount < 0 || cfg.ShardID < 0 || cfg.ShardID >= cfg.ShardCount {
+		// discordgo would refuse it on every connection, and Run retry.
+		return nil, fmt.Errorf("discord: shard %d of %d: the shard id must be 0 to shard count - 1", cfg.ShardID, cfg.ShardCount)
+	}
 	a := &Adapter{
 		cfg: cfg, core: core, store: store, log: cfg.Logger,
 		codec:   bot.ButtonCodec{Key: core.ButtonKey()},
@@ -138,6 +151,9 @@ func New(ctx context.Context, cfg Config, core Core, store Store) (*Adapter, err
 	a.bg, a.stopBG = context.WithCancel(context.WithoutCancel(ctx))
 	a.gateway, a.rest = a.session(), a.session()
 	a.gateway.Identify.Intents = intents
+	// IDENTIFY carries [ShardID, ShardCount] (discordgo sends it when the
+	// count is above 1): Discord then routes only this shard's events here.
+	a.gateway.ShardID, a.gateway.ShardCount = cfg.ShardID, cfg.ShardCount
 	// Handlers run one at a time, in the order of the gateway's events;
 	// each hands its work on (interactions in parallel, direct messages in
 	// order per channel), so the reader is never held up.

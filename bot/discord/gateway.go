@@ -17,14 +17,18 @@ const (
 )
 
 // Run connects to the gateway and stays connected until ctx ends: it
-// registers the slash commands, then reconnects after every drop (resuming
-// the session where Discord allows). A refused token or refused intents
+// registers the slash commands (shard 0 only), then reconnects after
+// every drop (resuming the session where Discord allows). A refused token or refused intents
 // stop it with an error that says what to fix, instead of reconnecting
 // forever.
 func (a *Adapter) Run(ctx context.Context) error {
 	defer a.stopBG()
-	if err := a.registerCommands(ctx); err != nil {
-		a.log.WarnContext(ctx, "register slash commands failed", "err", a.redact(err))
+	// Shard 0 alone registers the commands: they are the application's,
+	// not a shard's, and every registration overwrites the last.
+	if a.firstShard() {
+		if err := a.registerCommands(ctx); err != nil {
+			a.log.WarnContext(ctx, "register slash commands failed", "err", a.redact(err))
+		}
 	}
 	backoff := firstBackoff
 	for {

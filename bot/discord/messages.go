@@ -209,6 +209,9 @@ func (a *Adapter) catchUp(ctx context.Context) error {
 		for _, channel := range channels {
 			key, handle, wanted := set.key, set.handle, set.wanted
 			a.serial.do(channel, func() {
+				if !a.catchesUp(ctx, key, channel) {
+					return // another shard's: it catches up itself
+				}
 				for _, m := range a.missed(ctx, key, channel) {
 					if m.Author != nil && !m.Author.Bot && wanted(m) {
 						handle(ctx, m)

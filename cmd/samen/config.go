@@ -82,6 +82,7 @@ func defaultConfig() Config {
 	return Config{
 		Store:     StoreConfig{DataDir: "samen-data"},
 		Log:       LogConfig{Level: "info", Format: "text"},
+		Discord:   DiscordConfig{ShardCount: 1},
 		Web:       WebConfig{Listen: defaultListen, Playground: playgroundAuto},
 		Ops:       OpsConfig{Listen: defaultOpsListen, DrainTimeout: defaultDrainTimeout},
 		Retention: RetentionConfig{NoticeDays: defaultNoticeDays},

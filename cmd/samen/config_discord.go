@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"strconv"
 	"strings"
 )
 
@@ -19,6 +20,13 @@ type DiscordConfig struct {
 	APIURL   string   `toml:"api_url"`
 	// RoundThreads opens a thread on each round's message in a channel.
 	RoundThreads bool `toml:"round_threads"`
+	// ShardID and ShardCount split the bot's servers over instances: this
+	// instance's gateway gets the servers whose (id >> 22) % ShardCount is
+	// ShardID, and shard 0 also the direct messages (env
+	// SAMEN_DISCORD_SHARD_ID and SAMEN_DISCORD_SHARD_COUNT win, so that one
+	// file serves every instance). Default 0 of 1: one instance, every server.
+	ShardID    int `toml:"shard_id"`
+	ShardCount int `toml:"shard_count"`
 }
 
 // Enabled reports whether Discord is configured.
@@ -33,6 +41,20 @@ func (d *DiscordConfig) fromEnv(getenv func(string) string) error {
 	d.Token = strings.TrimSpace(getenv("SAMEN_DISCORD_TOKEN"))
 	if v := getenv("SAMEN_DISCORD_API_URL"); v != "" {
 		d.APIURL = v
+	}
+	for _, n := range []struct {
+		env string
+		to  *int
+	}{{"SAMEN_DISCORD_SHARD_ID", &d.ShardID}, {"SAMEN_DISCORD_SHARD_COUNT", &d.ShardCount}} {
+		v := strings.TrimSpace(getenv(n.env))
+		if v == "" {
+			continue
+		}
+		i, err := strconv.Atoi(v)
+		if err != nil {
+			return fmt.Errorf("%s is %q: use a whole number, like 0 or 2", n.env, v)
+		}
+		*n.to = i
 	}
 	return nil
 }
@@ -53,12 +75,25 @@ func (d DiscordConfig) validate() []error {
 			errs = append(errs, fmt.Errorf("discord.guild_ids has %q, which is not a server id: in Discord, turn on Developer Mode and use Copy Server ID", g))
 		}
 	}
+	errs = append(errs, d.validateShard()...)
 	if d.APIURL != "" {
 		if u, err := url.Parse(d.APIURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
 			errs = append(errs, fmt.Errorf("discord.api_url %q is not a URL like https://discord.com", d.APIURL))
 		}
 	}
 	return errs
+}
+
+// validateShard checks the shard the way Discord would (it closes the
+// gateway with 4010, invalid shard), but says how to fix it.
+func (d DiscordConfig) validateShard() []error {
+	if d.ShardCount < 1 {
+		return []error{fmt.Errorf("discord.shard_count (or SAMEN_DISCORD_SHARD_COUNT) is %d: use 1 (the default: one instance handles every server) or the number of instances that split the servers", d.ShardCount)}
+	}
+	if d.ShardID < 0 || d.ShardID >= d.ShardCount {
+		return []error{fmt.Errorf("discord.shard_id (or SAMEN_DISCORD_SHARD_ID) is %d, but with shard_count %d it must be 0 to %d: give each instance its own number, counting from 0", d.ShardID, d.ShardCount, d.ShardCount-1)}
+	}
+	return nil
 }
 
 func isSnowflake(s string) bool {

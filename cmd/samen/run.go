@@ -156,6 +156,7 @@ func (a *app) serve(ctx context.Context, stdout io.Writer) error {
 		dc, err := discord.New(ctx, discord.Config{
 			Token: a.cfg.Discord.Token, ApplicationID: a.cfg.Discord.ApplicationID, GuildIDs: a.cfg.Discord.GuildIDs,
 			APIURL: a.cfg.Discord.APIURL, RoundThreads: a.cfg.Discord.RoundThreads, Logger: a.log,
+			ShardID: a.cfg.Discord.ShardID, ShardCount: a.cfg.Discord.ShardCount,
 			RateLimited: a.metrics.RateLimited(discord.Platform),
 		}, a.bot, a.store)
 		if err != nil {

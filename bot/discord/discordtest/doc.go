@@ -39,9 +39,15 @@
 // websocket: HELLO, IDENTIFY (with the token check, close 4004, and the
 // privileged intents check, close 4014), READY followed by GUILD_CREATE,
 // heartbeats, RESUME with replay of the events the client missed, op 9
-// INVALID_SESSION, op 7 RECONNECT, and close codes. Dispatches go to the
-// most recent session: written at once while it is connected, kept for a
-// RESUME while it is not. The test plays the users (Command, Press, Select,
+// INVALID_SESSION, op 7 RECONNECT, and close codes. IDENTIFY's shard
+// [shard_id, num_shards] (default [0, 1]; outside its count: close 4010) is
+// honoured: READY lists, and GUILD_CREATE follows for, the guilds with
+// (id >> 22) % num_shards == shard_id, and a guild's events go to the
+// most recent session of each shard that owns it, events without a guild
+// (DMs) to shard 0's (AddGuildOnShard makes a guild a given shard owns).
+// Dispatches are written at once while the session is connected, kept for
+// a RESUME while it is not. Drop, CloseWith, RequestReconnect, Redeliver
+// and Connected act on the most recent session of any shard. The test plays the users (Command, Press, Select,
 // Submit, SubmitLabel, DM, Say, Dispatch) and breaks the connection (Drop,
 // InvalidateSessions, RequestReconnect, CloseWith).
 //

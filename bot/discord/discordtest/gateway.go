@@ -24,6 +24,7 @@ type session struct {
 	conn      *conn   // nil while disconnected
 	intents   int
 	resumable bool
+	shard     shardKey // [shard_id, num_shards] of its IDENTIFY
 }
 
 type frame struct {
@@ -274,6 +275,7 @@ func (s *Server) identify(c *conn, d json.RawMessage) {
 		Token      string         `json:"token"`
 		Intents    *int           `json:"intents"`
 		Properties map[string]any `json:"properties"`
+		Shard      *shardKey      `json:"shard"`
 	}
 	if err := json.Unmarshal(d, &id); err != nil {
 		s.fail("gateway: IDENTIFY %s: %v", truncate(string(d), 200), err)
@@ -303,17 +305,28 @@ func (s *Server) identify(c *conn, d json.RawMessage) {
 		s.closeWith(c, 4014, "Disallowed intent(s).")
 		return
 	}
-	sess := &session{id: randomHex(16), seq: 1, intents: intents, resumable: true, conn: c}
+	shard := shardKey{0, 1}
+	if id.Shard != nil {
+		shard = *id.Shard
+	}
+	if !validShard(shard) {
+		s.closeWith(c, 4010, "Invalid shard.")
+		return
+	}
+	sess := &session{id: randomHex(16), seq: 1, intents: intents, resumable: true, conn: c, shard: shard}
 	s.sessions[sess.id] = sess
 	s.last = sess
+	s.shards[shard] = sess
 	c.session = sess
 	var guilds []any
 	for _, gid := range s.guildOrder {
-		guilds = append(guilds, map[string]any{"id": gid, "unavailable": true})
+		if shard.owns(gid) {
+			guilds = append(guilds, map[string]any{"id": gid, "unavailable": true})
+		}
 	}
 	ready := map[string]any{
 		"v": 9, "user": s.botUserJSON(), "guilds": nonNil(guilds), "session_id": sess.id,
-		"resume_gateway_url": s.wsURL, "shard": []int{0, 1}, "session_type": "normal",
+		"resume_gateway_url": s.wsURL, "shard": shard, "session_type": "normal",
 		"application":      map[string]any{"id": s.appID(), "flags": 0},
 		"private_channels": []any{}, "relationships": []any{}, "presences": []any{},
 		"guild_join_requests": []any{}, "geo_ordered_rtc_regions": []any{}, "user_settings": map[string]any{},
@@ -322,7 +335,9 @@ func (s *Server) identify(c *conn, d json.RawMessage) {
 	c.enqueue(mustJSON(map[string]any{"op": 0, "s": 1, "t": "READY", "d": ready}))
 	if intents&intentGuilds != 0 {
 		for _, gid := range s.guildOrder {
-			s.dispatchLocked(sess, "GUILD_CREATE", s.guildCreateJSON(s.guilds[gid]))
+			if shard.owns(gid) {
+				s.dispatchLocked(sess, "GUILD_CREATE", s.guildCreateJSON(s.guilds[gid]))
+			}
 		}
 	}
 }
@@ -389,25 +404,16 @@ func (s *Server) dispatchLocked(sess *session, event string, d any) {
 	s.notify()
 }
 
-// dispatch sends an event to the current session; it fails the test if
-// the bot never identified. s.mu must be held.
-func (s *Server) dispatch(event string, d any) bool {
-	if s.last == nil {
-		s.fail("dispatch of %s before the bot identified on the gateway; call WaitConnected first", event)
-		return false
-	}
-	s.dispatchLocked(s.last, event, d)
-	return true
-}
-
 // Dispatch sends any event (op 0, t eventName, d as JSON) to the bot's
-// current gateway session: written at once while it is connected, kept
-// for a RESUME while it is not (and lost if the bot identifies anew).
-// Dispatch before the bot's first IDENTIFY fails the test.
+// current gateway session of the shard that owns the event's guild
+// (d.guild_id, or d.id of a GUILD_CREATE/UPDATE/DELETE; shard 0 without
+// one): written at once while it is connected, kept for a RESUME while it
+// is not (and lost if the bot identifies anew). Dispatch before the bot's
+// first IDENTIFY fails the test.
 func (s *Server) Dispatch(eventName string, d any) {
 	s.lock()
 	defer s.mu.Unlock()
-	s.dispatch(eventName, d)
+	s.dispatchGuild(guildOfEvent(eventName, d), eventName, d)
 }
 
 // Drop closes the current websocket connection abruptly, without a close

@@ -137,7 +137,7 @@ func (s *Server) send(it *interaction, d map[string]any) *Interaction {
 	it.handle = &Interaction{ID: it.id, Token: it.token, ChannelID: it.channelID, User: it.user, Type: it.typ, MessageID: it.messageID}
 	s.interactions[it.id] = it
 	s.byToken[it.token] = it
-	s.dispatch("INTERACTION_CREATE", d)
+	s.dispatchGuild(it.guildID, "INTERACTION_CREATE", d)
 	return it.handle
 }
 

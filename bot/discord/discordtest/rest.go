@@ -388,7 +388,7 @@ func (s *Server) newThread(id string, parent *channel, tb *threadBody, typ int) 
 	s.channels[th.id] = th
 	j := s.channelJSON(th)
 	j["newly_created"] = true
-	s.echoGuildEvent("THREAD_CREATE", j)
+	s.echoGuildEvent(th.guildID, "THREAD_CREATE", j)
 	return th
 }
 

@@ -90,8 +90,9 @@ type Server struct {
 	forbidden    map[string]bool
 
 	// gateway
-	sessions   map[string]*session // resumable sessions by id
-	last       *session            // the newest session; dispatches go here
+	sessions   map[string]*session   // resumable sessions by id
+	last       *session              // the newest session; Drop, CloseWith etc. act on it
+	shards     map[shardKey]*session // the newest session of each shard; dispatches go there
 	conns      map[*conn]bool
 	identifies int
 	resumes    int
@@ -203,6 +204,7 @@ func (s *Server) init() {
 	s.modals = map[modalKey]*shownModal{}
 	s.forbidden = map[string]bool{}
 	s.sessions = map[string]*session{}
+	s.shards = map[shardKey]*session{}
 	s.conns = map[*conn]bool{}
 }
 

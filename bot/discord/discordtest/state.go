@@ -213,7 +213,7 @@ func (s *Server) AddGuild(name string) string {
 	g := &guild{id: s.newID(), name: name, joined: s.now()}
 	s.guilds[g.id] = g
 	s.guildOrder = append(s.guildOrder, g.id)
-	s.echoGuildEvent("GUILD_CREATE", s.guildCreateJSON(g))
+	s.echoGuildEvent(g.id, "GUILD_CREATE", s.guildCreateJSON(g))
 	s.notify()
 	return g.id
 }
@@ -229,7 +229,7 @@ func (s *Server) AddChannel(guildID, name string) string {
 	}
 	c := &channel{id: s.newID(), guildID: guildID, name: name, typ: ChannelGuildText, created: s.now()}
 	s.channels[c.id] = c
-	s.echoGuildEvent("CHANNEL_CREATE", s.channelJSON(c))
+	s.echoGuildEvent(guildID, "CHANNEL_CREATE", s.channelJSON(c))
 	s.notify()
 	return c.id
 }
@@ -250,7 +250,7 @@ func (s *Server) AddThread(parentChannelID, name string) string {
 	s.channels[c.id] = c
 	j := s.channelJSON(c)
 	j["newly_created"] = true
-	s.echoGuildEvent("THREAD_CREATE", j)
+	s.echoGuildEvent(c.guildID, "THREAD_CREATE", j)
 	s.notify()
 	return c.id
 }
@@ -549,17 +549,20 @@ func (s *Server) mentionsBot(m *message) bool {
 	return strings.Contains(m.content, "<@"+s.appID()+">") || strings.Contains(m.content, "<@!"+s.appID()+">")
 }
 
-// echoGuildEvent dispatches a guild, channel or thread event to the
-// current session, if there is one and it asked for GUILDS.
-func (s *Server) echoGuildEvent(event string, d any) {
-	if s.last == nil || s.last.intents&intentGuilds == 0 {
-		return
+// echoGuildEvent dispatches a guild, channel or thread event of guildID
+// to the current session of each shard that owns it, if it asked for
+// GUILDS.
+func (s *Server) echoGuildEvent(guildID, event string, d any) {
+	for _, sess := range s.sessionsFor(guildID) {
+		if sess.intents&intentGuilds != 0 {
+			s.dispatchLocked(sess, event, d)
+		}
 	}
-	s.dispatchLocked(s.last, event, d)
 }
 
 // echoMessage dispatches MESSAGE_CREATE/UPDATE/DELETE for m to the current
-// session, if there is one and it asked for the guild or DM message intent.
+// session of the shard that owns its guild (shard 0 for a DM), if it asked
+// for the guild or DM message intent.
 func (s *Server) echoMessage(event string, m *message) {
 	if s.last == nil || m.ephemeral {
 		return
@@ -572,20 +575,22 @@ func (s *Server) echoMessage(event string, m *message) {
 	if c.typ == ChannelDM {
 		need = intentDirectMessages
 	}
-	if s.last.intents&need == 0 {
-		return
-	}
-	var d any
-	if event == "MESSAGE_DELETE" {
-		dd := map[string]any{"id": m.id, "channel_id": m.channelID}
-		if c.guildID != "" {
-			dd["guild_id"] = c.guildID
+	for _, sess := range s.sessionsFor(c.guildID) {
+		if sess.intents&need == 0 {
+			continue
 		}
-		d = dd
-	} else {
-		d = s.gatewayMessageJSON(m, s.last.intents)
+		var d any
+		if event == "MESSAGE_DELETE" {
+			dd := map[string]any{"id": m.id, "channel_id": m.channelID}
+			if c.guildID != "" {
+				dd["guild_id"] = c.guildID
+			}
+			d = dd
+		} else {
+			d = s.gatewayMessageJSON(m, sess.intents)
+		}
+		s.dispatchLocked(sess, event, d)
 	}
-	s.dispatchLocked(s.last, event, d)
 }
 
 // validLocales are Discord's locales.
