@@ -94,3 +94,38 @@ func TestParseRedisMode(t *testing.T) {
 		t.Error("ParseRedisMode(Cluster) accepted")
 	}
 }
+
+// TestCheckRedisURL: a URL of the wrong mode gets a hint, without a
+// password in it.
+func TestCheckRedisURL(t *testing.T) {
+	for _, c := range []struct {
+		mode      RedisMode
+		url, want string
+	}{
+		{RedisServer, "redis://:pw-5@h:1?addr=h:2", "set the Redis mode to cluster"},
+		{RedisServer, "redis://h:1?master_name=m", "sentinel"},
+		{RedisCluster, "redis://h:1?master_name=m&password=pw-5", "set the Redis mode to sentinel"},
+		{RedisCluster, "unix:///run/redis.sock", "reached over TCP"},
+		{RedisSentinel, "redis://h:1?password=pw-5", "master_name"},
+		{RedisCluster, "redis://:pw-5@h:1?addr=nonsense", "addr"},
+	} {
+		err := CheckRedisURL(c.mode, c.url)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("CheckRedisURL(%s, %s) = %v, want it to say %q", c.mode, c.url, err, c.want)
+		} else if strings.Contains(err.Error(), "pw-5") {
+			t.Errorf("CheckRedisURL(%s, …) shows the password: %v", c.mode, err)
+		}
+	}
+	for _, c := range []struct {
+		mode RedisMode
+		url  string
+	}{
+		{RedisServer, "unix:///run/redis.sock"},
+		{RedisCluster, "redis://:pw@h:1?addr=h:2&addr=h:3"},
+		{RedisSentinel, "redis://:pw@h:26379?master_name=m&addr=h:26380&password=pw2"},
+	} {
+		if err := CheckRedisURL(c.mode, c.url); err != nil {
+			t.Errorf("CheckRedisURL(%s, %s): %v", c.mode, c.url, err)
+		}
+	}
+}

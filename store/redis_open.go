@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
 	"strings"
 
 	"github.com/redis/go-redis/v9"
@@ -76,33 +77,69 @@ func OpenRedisMode(ctx context.Context, mode RedisMode, url string, opts RedisOp
 	return r, nil
 }
 
+// CheckRedisURL reads url as mode says, without connecting: the mistakes
+// OpenRedisMode would find before it connects, with a hint when the URL
+// reads like another mode's. Its errors never show a password from url.
+func CheckRedisURL(mode RedisMode, url string) error {
+	if _, err := parseRedisURL(mode, url); err != nil {
+		return redactError(url, err)
+	}
+	return nil
+}
+
 // newUniversalClient parses url as mode says and builds its client.
 func newUniversalClient(mode RedisMode, url string) (redis.UniversalClient, error) {
+	newClient, err := parseRedisURL(mode, url)
+	if err != nil {
+		return nil, err
+	}
+	return newClient(), nil
+}
+
+// parseRedisURL parses url as mode says; the function it returns builds
+// the client.
+func parseRedisURL(mode RedisMode, raw string) (func() redis.UniversalClient, error) {
+	q := url.Values{}
+	if u, err := url.Parse(raw); err == nil {
+		q = u.Query()
+	}
+	tcpOnly := func(err error) error {
+		if strings.HasPrefix(raw, "unix:") {
+			return fmt.Errorf("%w (a %s is reached over TCP: use redis:// or rediss://)", err, mode)
+		}
+		return err
+	}
 	switch mode {
 	case "", RedisServer:
-		o, err := redis.ParseURL(url)
+		if q.Has("addr") || q.Has("master_name") {
+			return nil, errors.New("the URL has addr= or master_name=, which name several nodes: set the Redis mode to cluster (addr=) or sentinel (master_name=)")
+		}
+		o, err := redis.ParseURL(raw)
 		if err != nil {
 			return nil, parseError(err)
 		}
 		o.ContextTimeoutEnabled = true
-		return redis.NewClient(o), nil
+		return func() redis.UniversalClient { return redis.NewClient(o) }, nil
 	case RedisCluster:
-		o, err := redis.ParseClusterURL(url)
+		if q.Has("master_name") {
+			return nil, errors.New("the URL has master_name=, which names a Sentinel-managed master: set the Redis mode to sentinel, or drop it")
+		}
+		o, err := redis.ParseClusterURL(raw)
 		if err != nil {
-			return nil, parseError(err)
+			return nil, tcpOnly(parseError(err))
 		}
 		o.ContextTimeoutEnabled = true
-		return redis.NewClusterClient(o), nil
+		return func() redis.UniversalClient { return redis.NewClusterClient(o) }, nil
 	case RedisSentinel:
-		o, err := redis.ParseFailoverURL(url)
+		o, err := redis.ParseFailoverURL(raw)
 		if err != nil {
-			return nil, parseError(err)
+			return nil, tcpOnly(parseError(err))
 		}
 		if o.MasterName == "" {
-			return nil, fmt.Errorf("a Sentinel URL needs ?master_name=<the name the sentinels monitor>")
+			return nil, errors.New("a Sentinel URL needs ?master_name=<the name the sentinels monitor>")
 		}
 		o.ContextTimeoutEnabled = true
-		return redis.NewFailoverClient(o), nil
+		return func() redis.UniversalClient { return redis.NewFailoverClient(o) }, nil
 	}
 	return nil, fmt.Errorf("unknown Redis mode %q: use server, cluster or sentinel", mode)
 }

@@ -97,6 +97,15 @@ func openError(raw, step string, err error) error {
 	return &redactedError{msg: msg, err: err}
 }
 
+// redactError scrubs every possible password of raw from err's message.
+func redactError(raw string, err error) error {
+	msg := err.Error()
+	for _, s := range urlSecrets(raw) {
+		msg = strings.ReplaceAll(msg, s, "xxxxx")
+	}
+	return &redactedError{msg: msg, err: err}
+}
+
 // redactedError carries a scrubbed message; errors.Is/As still reach the
 // cause.
 type redactedError struct {
