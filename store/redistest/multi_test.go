@@ -34,7 +34,7 @@ func TestClusterN(t *testing.T) {
 }
 
 func TestSentinel(t *testing.T) {
-	s := redistest.StartSentinel(t, true)
+	s := redistest.StartSentinel(t, false)
 	ctx := context.Background()
 	c := s.NewClient(t)
 	if err := c.Set(ctx, "k", "v", 0).Err(); err != nil {

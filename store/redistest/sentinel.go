@@ -25,7 +25,7 @@ type Sentinel struct {
 
 // StartSentinel starts the master (and with replica a replica, synced
 // before it returns) and the sentinel, and waits until the sentinel names
-// the master (and knows the replica). All stop at the test's cleanup.
+// the master (and could promote the replica). All stop at the test's cleanup.
 // The sentinel takes a master for down after 1 s without answers.
 func StartSentinel(t testing.TB, replica bool) *Sentinel {
 	t.Helper()
@@ -54,8 +54,7 @@ func StartSentinel(t testing.TB, replica bool) *Sentinel {
 		t.Fatalf("write sentinel.conf: %v", err)
 	}
 	s.Sentinel = startTCP(t, []string{conf, "--sentinel"}, none)
-	sc := redis.NewSentinelClient(&redis.Options{Addr: s.Sentinel.Addr(), ContextTimeoutEnabled: true})
-	t.Cleanup(func() { _ = sc.Close() })
+	sc := s.SentinelClient(t)
 	waitUntil(t, "sentinel knows the master", func() (bool, string) {
 		ctx := context.Background()
 		addr, err := sc.GetMasterAddrByName(ctx, SentinelMaster).Result()
@@ -68,8 +67,10 @@ func StartSentinel(t testing.TB, replica bool) *Sentinel {
 		if s.Replica == nil {
 			return true, ""
 		}
+		// Promotable: the sentinel reaches it and it reaches the master.
 		replicas, err := sc.Replicas(ctx, SentinelMaster).Result()
-		return err == nil && len(replicas) == 1, fmt.Sprint("replicas ", replicas, err)
+		return err == nil && len(replicas) == 1 && replicas[0]["flags"] == "slave" &&
+			replicas[0]["master-link-status"] == "ok", fmt.Sprint("replicas ", replicas, err)
 	})
 	return s
 }
@@ -91,4 +92,13 @@ func (s *Sentinel) NewClient(t testing.TB) *redis.Client {
 	})
 	t.Cleanup(func() { _ = c.Close() })
 	return c
+}
+
+// SentinelClient returns a client of the sentinel itself (SENTINEL
+// commands), closed at the test's cleanup.
+func (s *Sentinel) SentinelClient(t testing.TB) *redis.SentinelClient {
+	t.Helper()
+	sc := redis.NewSentinelClient(&redis.Options{Addr: s.Sentinel.Addr(), ContextTimeoutEnabled: true})
+	t.Cleanup(func() { _ = sc.Close() })
+	return sc
 }
