@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -35,7 +36,7 @@ func StartClusterN(t testing.TB, n int) *Cluster {
 			buses[i] = bus
 			return []string{
 				"--cluster-enabled", "yes",
-				"--cluster-port", portArg(bus),
+				"--cluster-port", strconv.Itoa(bus),
 				"--cluster-node-timeout", "5000",
 			}, err
 		}))

@@ -2,7 +2,7 @@ package redistest
 
 import (
 	"context"
-	"fmt"
+	"path/filepath"
 	"strconv"
 	"testing"
 	"time"
@@ -27,7 +27,7 @@ func startTCP(t testing.TB, pre []string, args func(port int) ([]string, error))
 			t.Fatalf("find ports for redis-server: %v", err)
 		}
 		s := &Server{t: t, bin: lookPath(t), dir: tempDir(t), pre: pre}
-		s.sock = s.dir + "/redis.sock"
+		s.sock = filepath.Join(s.dir, "redis.sock")
 		s.addr = "127.0.0.1:" + strconv.Itoa(port)
 		s.args = append([]string{"--port", strconv.Itoa(port), "--bind", "127.0.0.1"}, a...)
 		if err = s.start(); err == nil {
@@ -73,6 +73,3 @@ func do(t testing.TB, c *redis.Client, args ...any) {
 		t.Fatalf("%v on %s: %v", args, c.Options().Addr, err)
 	}
 }
-
-// portArg formats a port as a redis-server argument.
-func portArg(p int) string { return fmt.Sprint(p) }
