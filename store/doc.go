@@ -7,7 +7,8 @@
 // conformance suite checks:
 //
 //   - [Redis], for deployments with a Redis server (standalone, Sentinel or
-//     Cluster), built with [OpenRedis] or [NewRedis];
+//     Cluster), built with [OpenRedis], [OpenRedisMode] (a Cluster or a
+//     Sentinel-managed master from go-redis's URL forms) or [NewRedis];
 //   - [Bolt], an embedded single-file store for a single Samen process,
 //     built with [OpenBolt].
 //

@@ -1,7 +1,6 @@
 package store
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -60,34 +59,6 @@ type Redis struct {
 	// pipeline may run the hints on another node before the script, so Append
 	// waits for the script first there.
 	ordered bool
-}
-
-// OpenRedis connects to the Redis server at url (redis://, rediss:// or
-// unix:///path/to/socket, as go-redis's ParseURL reads them), checks that it
-// answers and loads the scripts. Errors never show a password from url.
-func OpenRedis(ctx context.Context, url string, opts RedisOptions) (*Redis, error) {
-	if err := checkPrefix(opts.Prefix); err != nil {
-		return nil, fmt.Errorf("open redis %s: %w", redactURL(url), err)
-	}
-	ropts, err := redis.ParseURL(url)
-	if err != nil {
-		return nil, openError(url, "", parseError(err))
-	}
-	ropts.ContextTimeoutEnabled = true
-	client := redis.NewClient(ropts)
-	r := NewRedis(client, opts)
-	r.owner = true
-	if err := client.Ping(ctx).Err(); err != nil {
-		_ = client.Close()
-		return nil, openError(url, "ping", err)
-	}
-	for _, s := range allScripts {
-		if err := s.Load(ctx, client).Err(); err != nil {
-			_ = client.Close()
-			return nil, openError(url, "load scripts", err)
-		}
-	}
-	return r, nil
 }
 
 // NewRedis wraps a client built by the caller (a Cluster or Sentinel client,

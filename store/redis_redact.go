@@ -6,8 +6,13 @@ import (
 	"strings"
 )
 
-// redactURL shows url with any password replaced by "xxxxx"; an unparsable
-// URL is shown by its scheme only, since it may hold a password.
+// secretParams are the query parameters that carry a password (a Sentinel
+// URL gives the master's password as ?password=).
+var secretParams = []string{"password", "sentinel_password"}
+
+// redactURL shows url with any password replaced by "xxxxx", in the
+// userinfo or in the query; an unparsable URL is shown by its scheme only,
+// since it may hold a password.
 func redactURL(raw string) string {
 	u, err := url.Parse(raw)
 	if err != nil {
@@ -15,6 +20,17 @@ func redactURL(raw string) string {
 			return raw[:i+3] + "(unparsable URL)"
 		}
 		return "(unparsable URL)"
+	}
+	q := u.Query()
+	changed := false
+	for _, name := range secretParams {
+		if q.Has(name) {
+			q.Set(name, "xxxxx")
+			changed = true
+		}
+	}
+	if changed {
+		u.RawQuery = q.Encode()
 	}
 	return u.Redacted()
 }
@@ -26,6 +42,16 @@ func urlSecrets(raw string) []string {
 	if u, err := url.Parse(raw); err == nil && u.User != nil {
 		if p, ok := u.User.Password(); ok && p != "" {
 			secrets = append(secrets, p)
+		}
+	}
+	if u, err := url.Parse(raw); err == nil {
+		q := u.Query()
+		for _, name := range secretParams {
+			for _, v := range q[name] {
+				if v != "" {
+					secrets = append(secrets, v, url.QueryEscape(v))
+				}
+			}
 		}
 	}
 	rest := raw
@@ -65,6 +91,15 @@ func openError(raw, step string, err error) error {
 		msg += ": " + step
 	}
 	msg += ": " + err.Error()
+	for _, s := range urlSecrets(raw) {
+		msg = strings.ReplaceAll(msg, s, "xxxxx")
+	}
+	return &redactedError{msg: msg, err: err}
+}
+
+// redactError scrubs every possible password of raw from err's message.
+func redactError(raw string, err error) error {
+	msg := err.Error()
 	for _, s := range urlSecrets(raw) {
 		msg = strings.ReplaceAll(msg, s, "xxxxx")
 	}

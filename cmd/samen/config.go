@@ -61,6 +61,9 @@ type StoreConfig struct {
 	// RedisURL selects Redis (env SAMEN_REDIS_URL wins). Empty: the
 	// embedded store in DataDir.
 	RedisURL string `toml:"redis_url"`
+	// RedisMode says what RedisURL points at: server (empty: the
+	// default), cluster or sentinel (env SAMEN_REDIS_MODE wins).
+	RedisMode string `toml:"redis_mode"`
 	// DataDir holds the embedded store (env SAMEN_DATA_DIR wins).
 	DataDir string `toml:"data_dir"`
 }
@@ -113,12 +116,11 @@ func loadConfig(path string, explicit bool, getenv func(string) string) (Config,
 	}
 	if v := getenv("SAMEN_REDIS_URL"); v != "" {
 		cfg.Store.RedisURL = v
-	} else if cfg.Store.RedisURL != "" {
-		if u, err := url.Parse(cfg.Store.RedisURL); err == nil && u.User != nil {
-			if _, hasPassword := u.User.Password(); hasPassword {
-				return cfg, errors.New("store.redis_url in the config file contains a password: put the whole URL in the SAMEN_REDIS_URL environment variable instead, so the secret stays out of files")
-			}
-		}
+	} else if urlHasPassword(cfg.Store.RedisURL) {
+		return cfg, errors.New("store.redis_url in the config file contains a password: put the whole URL in the SAMEN_REDIS_URL environment variable instead, so the secret stays out of files")
+	}
+	if v := getenv("SAMEN_REDIS_MODE"); v != "" {
+		cfg.Store.RedisMode = v
 	}
 	if v := getenv("SAMEN_DATA_DIR"); v != "" {
 		cfg.Store.DataDir = v
@@ -140,9 +142,7 @@ func (c Config) validate() error {
 	if c.Store.RedisURL == "" && strings.TrimSpace(c.Store.DataDir) == "" {
 		errs = append(errs, errors.New("store.data_dir is empty: set it (or SAMEN_DATA_DIR) to a directory for the embedded store, or set SAMEN_REDIS_URL to use Redis"))
 	}
-	if c.Store.RedisURL != "" && !strings.HasPrefix(c.Store.RedisURL, "redis://") && !strings.HasPrefix(c.Store.RedisURL, "rediss://") && !strings.HasPrefix(c.Store.RedisURL, "unix://") {
-		errs = append(errs, errors.New("the Redis URL must start with redis://, rediss:// or unix:// (for example redis://localhost:6379/0)"))
-	}
+	errs = append(errs, c.Store.validateRedis()...)
 	if _, err := c.Log.level(); err != nil {
 		errs = append(errs, err)
 	}

@@ -310,15 +310,17 @@ func openApp(ctx context.Context, c configChoice, getenv func(string) string, st
 	return a, nil
 }
 
-// openStore opens Redis if a URL is configured, otherwise the embedded
-// store in the data directory.
+// openStore opens Redis if a URL is configured (a server, a Cluster or a
+// Sentinel-managed master, as store.redis_mode says), otherwise the
+// embedded store in the data directory.
 func openStore(ctx context.Context, cfg StoreConfig, log *slog.Logger) (bot.Store, func(), error) {
 	if cfg.RedisURL != "" {
-		r, err := store.OpenRedis(ctx, cfg.RedisURL, store.RedisOptions{})
+		mode := cfg.redisMode()
+		r, err := store.OpenRedisMode(ctx, mode, cfg.RedisURL, store.RedisOptions{})
 		if err != nil {
-			return nil, nil, fmt.Errorf("connect to Redis: %w (check SAMEN_REDIS_URL, or unset it to use the embedded store)", err)
+			return nil, nil, fmt.Errorf("connect to Redis (%s): %w (check SAMEN_REDIS_URL and store.redis_mode, or unset SAMEN_REDIS_URL to use the embedded store)", mode, err)
 		}
-		log.Info("store: redis")
+		log.Info("store: redis", "mode", string(mode))
 		return r, func() { r.Close() }, nil
 	}
 	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {

@@ -35,6 +35,11 @@ type Server struct {
 	dir  string
 	sock string
 	args []string
+	// pre goes before the default arguments (a sentinel's config file must
+	// be redis-server's first argument).
+	pre []string
+	// addr is the TCP address (127.0.0.1:port) of a server given a port.
+	addr string
 
 	mu   sync.Mutex
 	cmd  *exec.Cmd
@@ -119,14 +124,15 @@ func (s *Server) options() *redis.Options {
 
 // start starts the server and waits until it answers.
 func (s *Server) start() error {
-	args := append([]string{
+	args := append(append([]string(nil), s.pre...),
 		"--port", "0",
 		"--unixsocket", s.sock,
 		"--unixsocketperm", "700",
 		"--save", "",
 		"--appendonly", "no",
 		"--dir", s.dir,
-	}, s.args...)
+	)
+	args = append(args, s.args...)
 	log := &syncWriter{}
 	cmd := exec.Command(s.bin, args...)
 	cmd.Stdout = log
