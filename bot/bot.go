@@ -76,6 +76,7 @@ type Bot struct {
 	locks        processLocks
 	retention    flows.Retention
 	cache        *stateCache
+	langs        languages
 }
 
 // New returns a Bot ready to handle updates.
@@ -244,7 +245,7 @@ func (b *Bot) resolve(ctx context.Context, req *Request) {
 			req.resolveErr = err
 		}
 	}
-	lang, err := b.store.Index(ctx, langKey(u.User))
+	lang, err := b.chosenLanguage(ctx, u.User)
 	if err == nil {
 		req.Lang = lang
 	}

@@ -222,6 +222,7 @@ func (b *Bot) forgetConfirmed(ctx context.Context, req *Request) (*flows.Message
 	if err := b.store.DeleteTemp(ctx, awaitKey(u)); err != nil {
 		return nil, fmt.Errorf("forget a person's pending input: %w", err)
 	}
+	b.rememberLanguage(u, "")
 	if len(procs) == 0 {
 		return &flows.Message{Private: true, Lines: []flows.Line{flows.L(flows.MsgForgetDoneSettings)}}, nil
 	}

@@ -406,6 +406,7 @@ func (b *Bot) lang(ctx context.Context, req *Request) (*flows.Message, error) {
 	if err := b.store.SetIndex(ctx, langKey(req.Update.User), lang); err != nil {
 		return nil, err
 	}
+	b.rememberLanguage(req.Update.User, lang)
 	req.Lang = lang
 	return &flows.Message{Private: true, Lines: []flows.Line{flows.L(flows.MsgLanguageSet)}}, nil
 }

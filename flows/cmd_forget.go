@@ -53,6 +53,7 @@ func (ev *PersonForgotten) apply(p *Process, e *Event) {
 		delete(p.Facilitators, ev.User)
 	}
 	delete(p.Members, ev.User)
+	p.membersChanged()
 	p.Forgotten++
 	if ev.User != ev.Alias {
 		p.Erasing = append(p.Erasing, ev.User)

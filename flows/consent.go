@@ -33,15 +33,11 @@ type Tally struct {
 const MaxShownNames = 20
 
 // ConsentTally counts the votes of g's current members in consent round r.
-// An objection counts while it stands. It takes one pass over the members
-// and no sorting of them, so that an answer costs the same in a group of
-// ten as in one of thousands.
+// An objection counts while it stands. It takes one pass over the group's
+// members (MembersOf keeps them indexed) and sorts none of them.
 func (p *Process) ConsentTally(r *Round, g GroupID) Tally {
 	var t Tally
-	for _, m := range p.Members {
-		if m.Group != g {
-			continue
-		}
+	for _, m := range p.MembersOf(g) {
 		t.Members++
 		v := r.Votes[m.User]
 		// A withdrawn objection leaves a vote without a choice: no

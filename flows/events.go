@@ -228,6 +228,7 @@ type MemberJoined struct {
 
 func (ev *MemberJoined) apply(p *Process, e *Event) {
 	p.Members[ev.User] = &Member{User: ev.User, Group: ev.Group, Name: ev.Name, Since: e.At}
+	p.membersChanged()
 }
 
 // JointJoined records that a member joined the joint chat too.
@@ -253,6 +254,7 @@ func (ev *MemberLeft) apply(p *Process, _ *Event) {
 		}
 	}
 	delete(p.Members, ev.User)
+	p.membersChanged()
 }
 
 // JointLeft records that a member left the joint chat (staying in their group).

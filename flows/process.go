@@ -51,6 +51,10 @@ type Process struct {
 	// RetentionNoticed is when the facilitators were told that the process
 	// will be deleted for inactivity (see RetentionNotice).
 	RetentionNoticed time.Time `json:"retention_noticed,omitzero"`
+
+	// byGroup indexes Members by group, sorted by id (MembersOf): derived,
+	// built when first asked for and dropped when membership changes.
+	byGroup map[GroupID][]*Member
 }
 
 // Facilitator is a gespreksleider of the process.
@@ -234,14 +238,19 @@ func (p *Process) Participants(r *Round) []*Member {
 
 // MembersOf returns the members of group g, by user id.
 func (p *Process) MembersOf(g GroupID) []*Member {
-	var out []*Member
-	for _, u := range sortedKeys(p.Members) {
-		if m := p.Members[UserID(u)]; m.Group == g {
-			out = append(out, m)
+	if p.byGroup == nil {
+		p.byGroup = map[GroupID][]*Member{}
+		for _, u := range sortedKeys(p.Members) {
+			m := p.Members[u]
+			p.byGroup[m.Group] = append(p.byGroup[m.Group], m)
 		}
 	}
-	return out
+	return p.byGroup[g]
 }
+
+// membersChanged drops the index MembersOf keeps: an event added or
+// removed a member.
+func (p *Process) membersChanged() { p.byGroup = nil }
 
 // Chats returns every chat of the process: the groups' and the joint chat.
 func (p *Process) Chats() []ChatID {

@@ -183,3 +183,24 @@ func (v *voter) answer(tb testing.TB, c *core) int {
 	}
 	return 2
 }
+
+// consentBy makes member i press "Ik stem in"; it must change their answer.
+func (v *voter) consentBy(tb testing.TB, c *core, i int) {
+	who, chat := member(v.title, i), groupChat(v.title, i%v.groups)
+	r := c.press(tb, who, chat, flows.Intent{Do: flows.DoVote, Process: v.code, N: 1, Arg: flows.VoteConsent})
+	if !strings.Contains(r.Text.Plain(), "Genoteerd") {
+		tb.Fatalf("consent by %s: %q", who, r.Text.Plain())
+	}
+	v.voted[i], v.concerned[i] = true, false
+}
+
+// concernBy makes member i answer with a concern (the button, then its
+// text in the private chat).
+func (v *voter) concernBy(tb testing.TB, c *core, i int) {
+	who, chat := member(v.title, i), groupChat(v.title, i%v.groups)
+	c.press(tb, who, chat, flows.Intent{Do: flows.DoVote, Process: v.code, N: 1, Arg: flows.VoteConcern})
+	if r := c.say(tb, who, who, "Graag ook een bankje in de schaduw."); !strings.Contains(r.Text.Plain(), "Genoteerd") {
+		tb.Fatalf("concern by %s: %q", who, r.Text.Plain())
+	}
+	v.voted[i], v.concerned[i] = true, true
+}
