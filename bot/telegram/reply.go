@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	tgbot "github.com/go-telegram/bot"
@@ -19,6 +20,9 @@ import (
 func (a *Adapter) answer(ctx context.Context, in inbound, r *bot.Reply) error {
 	if r == nil {
 		return a.answerButton(ctx, in.callback, "", false, "")
+	}
+	if toast, ok := asToast(in, r); ok {
+		return a.answerButton(ctx, in.callback, toast, false, "")
 	}
 	dest, replyTo := in.chat, in.message
 	privately := r.Private && !in.private
@@ -40,6 +44,32 @@ func (a *Adapter) answer(ctx context.Context, in inbound, r *bot.Reply) error {
 	text := a.core.Renderer().Line(flows.L(flows.MsgTryAgain), r.Lang).Plain()
 	_ = a.answerButton(ctx, in.callback, text, true, "")
 	return err
+}
+
+// maxToast is the longest text answerCallbackQuery shows.
+const maxToast = 200
+
+// asToast reports whether the reply to a consent button pressed in a group
+// may be the press's own answer (the notice Telegram shows over the chat)
+// rather than a private message: a short confirmation for the presser
+// alone, with nothing to press or type after it ("Genoteerd: Ik stem in.";
+// the round's message in the group shows the vote too). Other presses keep
+// their private message: joining opens the private chat the process needs
+// later, and a concern or an objection is written there. Telegram
+// limits a bot to about 30 messages a second in all; answering a press
+// counts against no limit, so a thousand people voting at once are each
+// answered at once instead of over half a minute, and someone who never
+// opened the private chat still hears their vote counted.
+func asToast(in inbound, r *bot.Reply) (string, bool) {
+	if in.callback == "" || in.private || in.intent == nil || in.intent.Do != flows.DoVote ||
+		!r.Private || r.Asks || r.Form != nil || r.File != nil || len(r.Buttons) > 0 {
+		return "", false
+	}
+	text := r.Text.Plain()
+	if text == "" || len([]rune(text)) > maxToast || strings.Contains(text, "\n") {
+		return "", false
+	}
+	return text, true
 }
 
 // sendReply sends a reply's text (split if long) and file.

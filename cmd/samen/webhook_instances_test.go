@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -182,11 +183,18 @@ func TestTwoBinariesWebhookConsentRound(t *testing.T) {
 			fake.PressButton(t, u, c.ID, prompt.MessageID, "Ik stem in")
 		}
 	}
-	for _, ms := range members {
-		for _, u := range ms {
-			said(u.ID, "Genoteerd")
+	// Each vote confirmed once: a consent press by its answer (over the
+	// chat), the concern by a private message.
+	fake.Wait(t, "every vote confirmed", func() bool {
+		confirmed := 0
+		for _, a := range fake.CallbackAnswers() {
+			if strings.HasPrefix(a.Text, "Genoteerd") {
+				confirmed++
+			}
 		}
-	}
+		return confirmed == len(members)*len(members[0])-1
+	})
+	said(members[1][2].ID, "Genoteerd")
 	fake.Message(fay, telegramtest.Private(fay), "/close 1")
 	for g, c := range groups {
 		said(c.ID, "Uitkomst: ingestemd.")

@@ -11,6 +11,7 @@ import (
 	tgbot "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
 
+	"github.com/samen-bot/samen/bot/telegram"
 	"github.com/samen-bot/samen/bot/telegram/telegramtest"
 )
 
@@ -70,11 +71,13 @@ func BenchmarkThroughput(b *testing.B) {
 	wg.Wait()
 	bareRate, _ := rig.rate(ids)
 
-	// (b) Samen.
+	// (b) Samen, sending as it does in production (Telegram's limits, the
+	// progress line edited at most every 5 s per chat).
 	ids = press()
 	rig.obs.reset()
 	trips := rig.rt.trips.Load()
-	stop = rig.run(b, noLimits)
+	rig.fake.Limits = telegramtest.Limits{}
+	stop = rig.run(b, telegram.DefaultLimits)
 	rig.waitAnswered(b, ids)
 	stop()
 	samenRate, latencies := rig.rate(ids)
