@@ -35,7 +35,10 @@ const MaxShownNames = 20
 // ConsentTally counts the votes of g's current members in consent round r.
 // An objection counts while it stands. It takes one pass over the group's
 // members (MembersOf keeps them indexed) and sorts none of them.
-func (p *Process) ConsentTally(r *Round, g GroupID) Tally {
+func (p *Process) ConsentTally(r *Round, g GroupID) Tally { return p.cachedTally(r, g) }
+
+// countTally counts a tally afresh (ConsentTally).
+func (p *Process) countTally(r *Round, g GroupID) Tally {
 	var t Tally
 	for _, m := range p.MembersOf(g) {
 		t.Members++

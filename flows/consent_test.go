@@ -427,3 +427,36 @@ func TestTallyShowsTheFirstNamesOnly(t *testing.T) {
 		t.Errorf("kept %v,\nwant %v", kept, want[:MaxShownNames])
 	}
 }
+
+// TestLargeGroupTallyStaysExact: 40 more members join group A, and votes
+// change back and forth while the round's tally is asked for after every
+// vote, so that the cached tally is updated in place, also for names
+// beyond the twenty shown; it must equal a fresh count every time.
+func TestLargeGroupTallyStaysExact(t *testing.T) {
+	p := decisionFixture(t)
+	var extra []string
+	for i := range 40 {
+		u := fmt.Sprintf("m%02d", 39-i) // joined in reverse order of name
+		must(t, p, AcceptRules{Actor: actor(u, "ga", false), Group: "g1"})
+		extra = append(extra, u)
+	}
+	must(t, p, StartConsent{Actor: actor("fay", "fay", true), Proposal: 1})
+	r := p.Rounds[len(p.Rounds)-1]
+	for step := range 200 {
+		u := extra[(step*7)%len(extra)]
+		choice := []string{VoteConsent, VoteConcern}[(step/3)%2]
+		if v := r.Votes[UserID(u)]; v != nil && v.Choice == choice {
+			continue
+		}
+		vote(t, p, u, "ga", r.N, choice)
+		got := p.ConsentTally(r, "g1")
+		fresh := p.countTally(r, "g1")
+		if !slices.Equal(got.ConsentNames, fresh.ConsentNames) || !slices.Equal(got.ConcernNames, fresh.ConcernNames) ||
+			got.Answered != fresh.Answered || got.Consents != fresh.Consents || got.Concerns != fresh.Concerns || got.Members != fresh.Members {
+			t.Fatalf("step %d (%s → %s): cached %+v, counted %+v", step, u, choice, got, fresh)
+		}
+	}
+	if _, cached := p.tallies[tallyKey{r.N, "g1"}]; !cached {
+		t.Error("the tally is not cached at the end: the test did not exercise updates in place")
+	}
+}

@@ -102,6 +102,9 @@ func init() {
 
 // Apply folds one event into the state.
 func (p *Process) Apply(e *Event) {
+	if _, vote := e.Data.(*VoteCast); !vote {
+		p.dropTallies() // see tally_cache.go
+	}
 	e.Data.apply(p, e)
 	p.Version = e.Version
 	if e.Actor != "" && e.At.After(p.LastActive) {

@@ -101,7 +101,9 @@ type VoteCast struct {
 func (*VoteCast) EventType() string { return "vote_cast" }
 func (ev *VoteCast) apply(p *Process, _ *Event) {
 	v := ev.Vote
-	p.Round(ev.Round).Votes[ev.User] = &v
+	r := p.Round(ev.Round)
+	p.voteChanging(r, ev.User, v)
+	r.Votes[ev.User] = &v
 }
 
 // ObjectionRaised records an overwegend bezwaar with its four fields.

@@ -55,6 +55,8 @@ type Process struct {
 	// byGroup indexes Members by group, sorted by id (MembersOf): derived,
 	// built when first asked for and dropped when membership changes.
 	byGroup map[GroupID][]*Member
+	// tallies caches consent tallies (tally_cache.go), derived the same way.
+	tallies map[tallyKey]Tally
 }
 
 // Facilitator is a gespreksleider of the process.

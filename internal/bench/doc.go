@@ -7,9 +7,10 @@
 //
 // One command runs them all and prints each figure as a benchmark metric:
 //
-//	go test -run '^$' -bench . -benchtime 1x ./internal/bench/
+//	go test -run '^$' -bench . -benchtime 300x ./internal/bench/
 //
-// The growth benchmarks (BenchmarkAnswer, BenchmarkStatus) are ordinary
-// b.N loops; give them time with -benchtime 2s. The others do a fixed
-// amount of work once per b.N and report rates rather than ns/op.
+// BenchmarkAnswer and BenchmarkStatus are b.N loops (300 answers or
+// /status calls each). BenchmarkThroughput, BenchmarkBroadcast and
+// BenchmarkMemory do a fixed amount of work once, whatever b.N, and report
+// named rates and sizes; their ns/op means nothing.
 package bench
