@@ -57,9 +57,15 @@ func (p *Process) voteChanging(r *Round, u UserID, next Vote) {
 	}
 	if counts(old) {
 		names := t.namesOf(old.Choice)
-		if i, found := slices.BinarySearchFunc(*names, m.Name, compareFold); found || (len(*names) == MaxShownNames && i < len(*names)) {
+		i, found := slices.BinarySearchFunc(*names, m.Name, compareFold)
+		full := len(*names) == MaxShownNames
+		switch {
+		case full && i < len(*names):
 			delete(p.tallies, k) // the list would need the next name in line
 			return
+		case found:
+			// A list that is not full holds every name: take it out.
+			*names = slices.Delete(slices.Clone(*names), i, i+1)
 		}
 		t.Answered--
 		*t.countOf(old.Choice)--
