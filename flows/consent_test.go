@@ -460,3 +460,22 @@ func TestLargeGroupTallyStaysExact(t *testing.T) {
 		t.Error("the tally is not cached at the end: the test did not exercise updates in place")
 	}
 }
+
+// TestSmallGroupTallyFollowsChanges: in a group whose names lists hold
+// every name, a changed vote moves the name from one list to the other in
+// the cached tally.
+func TestSmallGroupTallyFollowsChanges(t *testing.T) {
+	p := decisionFixture(t)
+	must(t, p, StartConsent{Actor: actor("fay", "fay", true), Proposal: 1})
+	r := p.Rounds[len(p.Rounds)-1]
+	for _, step := range []struct{ user, choice string }{
+		{"dee", VoteConsent}, {"eve", VoteConsent}, {"dee", VoteConcern}, {"eve", VoteConcern}, {"dee", VoteConsent},
+	} {
+		p.ConsentTally(r, "g2") // cached before the vote
+		vote(t, p, step.user, "gb", r.N, step.choice)
+		if got, fresh := p.ConsentTally(r, "g2"), p.countTally(r, "g2"); !slices.Equal(got.ConsentNames, fresh.ConsentNames) ||
+			!slices.Equal(got.ConcernNames, fresh.ConcernNames) || got.Consents != fresh.Consents || got.Concerns != fresh.Concerns {
+			t.Fatalf("after %s → %s: cached %+v, counted %+v", step.user, step.choice, got, fresh)
+		}
+	}
+}
