@@ -241,7 +241,7 @@ func (b *Bot) finishErasure(ctx context.Context, id string, u flows.UserID) erro
 		}
 		alias, ok := aliasOf(events, u)
 		if !ok {
-			return fmt.Errorf("erase %s in %s: no record that they asked to be forgotten", "a person", id)
+			return fmt.Errorf("erase a person in %s: the log has no record that they asked to be forgotten", id)
 		}
 		alias.Erased = b.render.Line(flows.L(flows.MsgErased), p.Locale()).Plain()
 		changed, err := flows.Pseudonymise(events, u, alias)

@@ -49,11 +49,10 @@ func TestSweepFinishesAnInterruptedErasure(t *testing.T) {
 // logNames reports whether any event of the harness's process names u.
 func logNames(t *testing.T, h *harness, u flows.UserID) bool {
 	t.Helper()
-	p, events, err := h.bot.history(context.Background(), h.code)
+	_, events, err := h.bot.history(context.Background(), h.code)
 	if err != nil {
 		t.Fatal(err)
 	}
-	_ = p
 	for _, e := range events {
 		if flows.Names(e, u) {
 			return true

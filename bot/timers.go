@@ -29,8 +29,8 @@ func (b *Bot) RunDue(ctx context.Context) (int, error) {
 }
 
 // RunTimers runs RunDue every interval, and Sweep at the first interval
-// and then every SweepEvery (by the bot's clock), until ctx ends, and
-// returns ctx's error.
+// and then, with a retention rule, every SweepEvery (by the bot's clock),
+// until ctx ends, and returns ctx's error.
 func (b *Bot) RunTimers(ctx context.Context, every time.Duration) error {
 	t := time.NewTicker(every)
 	defer t.Stop()
@@ -43,7 +43,9 @@ func (b *Bot) RunTimers(ctx context.Context, every time.Duration) error {
 			if _, err := b.RunDue(ctx); err != nil && ctx.Err() == nil {
 				b.log.ErrorContext(ctx, "timers failed", "err", err)
 			}
-			if now := b.now(); swept.IsZero() || now.Sub(swept) >= SweepEvery {
+			// Without a retention rule only erasures cut short by a
+			// crash need sweeping: once, at the start.
+			if now := b.now(); swept.IsZero() || (b.retention.After > 0 && now.Sub(swept) >= SweepEvery) {
 				swept = now
 				if _, err := b.Sweep(ctx); err != nil && ctx.Err() == nil {
 					b.log.ErrorContext(ctx, "sweep failed", "err", err)
