@@ -6,7 +6,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -63,28 +62,7 @@ func TestRunOnCluster(t *testing.T) {
 		{ID: 602, FirstName: "Bas", LanguageCode: "nl"},
 		{ID: 603, FirstName: "Cor", LanguageCode: "nl"},
 	}
-	dirk := telegramtest.User{ID: 604, FirstName: "Dirk", LanguageCode: "nl"}
-	fake.AddChat(telegramtest.Private(fay))
-	fake.Message(fay, telegramtest.Private(fay), "/new Clusterproef")
-	code := regexp.MustCompile(`De code is ([A-Z0-9]{6})`).FindStringSubmatch(waitSaid(t, fake, fay.ID, "De code is").Plain)
-	for _, g := range []telegramtest.Chat{group, other} {
-		fake.AddChat(g)
-		fake.Message(fay, g, "/link "+code[1]+" "+g.Title)
-	}
-	join := func(g telegramtest.Chat, u telegramtest.User) {
-		rules := waitSaid(t, fake, g.ID, "Meedoen met "+g.Title)
-		fake.AddChat(telegramtest.Private(u))
-		fake.PressButton(t, u, g.ID, rules.MessageID, "Ik stem in en doe mee")
-	}
-	for _, u := range members {
-		join(group, u)
-	}
-	join(other, dirk)
-	base := len(members) + 1
-	fake.Wait(t, "four joined", func() bool { return len(fake.CallbackAnswers()) == base })
-	fake.Message(fay, telegramtest.Private(fay), "/propose De bank op het plein blijft staan.")
-	fake.Message(fay, telegramtest.Private(fay), "/consent 1")
-	prompt := waitSaid(t, fake, group.ID, "Instemming met voorstel 1")
+	prompt, base := openConsentRound(t, fake, fay, "Clusterproef", group, other, members)
 	for _, u := range members {
 		fake.PressButton(t, u, group.ID, prompt.MessageID, "Ik stem in")
 	}

@@ -97,31 +97,10 @@ func TestRedisFaultsUnderRun(t *testing.T) {
 		{ID: 602, FirstName: "Bas", LanguageCode: "nl"},
 		{ID: 603, FirstName: "Cor", LanguageCode: "nl"},
 	}
-	fake.AddChat(telegramtest.Private(fay))
-	fake.Message(fay, telegramtest.Private(fay), "/new Redisstoring")
-	code := regexp.MustCompile(`De code is ([A-Z0-9]{6})`).FindStringSubmatch(waitSaid(t, fake, fay.ID, "De code is").Plain)
 	// A process has at least two groups; Dirk, alone in the second, only
 	// joins.
 	other := telegramtest.Chat{ID: -1001000000202, Type: "supergroup", Title: "Gemeente"}
-	dirk := telegramtest.User{ID: 604, FirstName: "Dirk", LanguageCode: "nl"}
-	for _, g := range []telegramtest.Chat{group, other} {
-		fake.AddChat(g)
-		fake.Message(fay, g, "/link "+code[1]+" "+g.Title)
-	}
-	join := func(g telegramtest.Chat, u telegramtest.User) {
-		rules := waitSaid(t, fake, g.ID, "Meedoen met "+g.Title)
-		fake.AddChat(telegramtest.Private(u))
-		fake.PressButton(t, u, g.ID, rules.MessageID, "Ik stem in en doe mee")
-	}
-	for _, u := range members {
-		join(group, u)
-	}
-	join(other, dirk)
-	base := len(members) + 1
-	fake.Wait(t, "four joined", func() bool { return len(fake.CallbackAnswers()) == base })
-	fake.Message(fay, telegramtest.Private(fay), "/propose De bank op het plein blijft staan.")
-	fake.Message(fay, telegramtest.Private(fay), "/consent 1")
-	prompt := waitSaid(t, fake, group.ID, "Instemming met voorstel 1")
+	prompt, base := openConsentRound(t, fake, fay, "Redisstoring", group, other, members)
 	processes, err := app.store.Processes(ctx)
 	if err != nil || len(processes) != 1 {
 		t.Fatalf("processes: %v %v", processes, err)
