@@ -34,7 +34,7 @@ func TestRedisSentinelFailover(t *testing.T) {
 	if err := sentinel.Failover(ctx, redistest.SentinelMaster).Err(); err != nil {
 		t.Fatalf("SENTINEL FAILOVER: %v", err)
 	}
-	waitFor(t, 30*time.Second, "the replica promoted", func() (bool, string) {
+	redistest.WaitFor(t, 30*time.Second, "the replica promoted", func() (bool, string) {
 		addr, err := sentinel.GetMasterAddrByName(ctx, redistest.SentinelMaster).Result()
 		if err != nil || len(addr) != 2 {
 			return false, fmt.Sprint(addr, err)
@@ -43,7 +43,7 @@ func TestRedisSentinelFailover(t *testing.T) {
 	})
 	// The client follows the new master (it may see the old one refuse
 	// writes for a moment): the same commit, retried, goes through once.
-	waitFor(t, 30*time.Second, "an Append on the new master", func() (bool, string) {
+	redistest.WaitFor(t, 30*time.Second, "an Append on the new master", func() (bool, string) {
 		_, err := r.Append(ctx, richTestCommit("p", "k1", 1))
 		return err == nil, fmt.Sprint(err)
 	})
@@ -56,25 +56,5 @@ func TestRedisSentinelFailover(t *testing.T) {
 	}
 	if role, err := s.Replica.NewClient(t).Do(context.Background(), "role").Slice(); err != nil || role[0] != "master" {
 		t.Fatalf("the promoted replica's role: %v, %v", role, err)
-	}
-}
-
-// waitFor polls cond every 20 ms until it holds, or fails the test after
-// timeout with what cond last reported.
-func waitFor(t *testing.T, timeout time.Duration, what string, cond func() (bool, string)) {
-	t.Helper()
-	deadline := time.After(timeout)
-	tick := time.NewTicker(20 * time.Millisecond)
-	defer tick.Stop()
-	for {
-		ok, last := cond()
-		if ok {
-			return
-		}
-		select {
-		case <-deadline:
-			t.Fatalf("%s: not after %v: %s", what, timeout, last)
-		case <-tick.C:
-		}
 	}
 }

@@ -44,11 +44,17 @@ func startTCP(t testing.TB, pre []string, args func(port int) ([]string, error))
 // the others.
 func (s *Server) Addr() string { return s.addr }
 
-// waitUntil polls cond every 20 ms until it holds, or fails the test after
-// StartTimeout with what cond last reported.
+// waitUntil is WaitFor with StartTimeout.
 func waitUntil(t testing.TB, what string, cond func() (bool, string)) {
 	t.Helper()
-	deadline := time.After(StartTimeout)
+	WaitFor(t, StartTimeout, what, cond)
+}
+
+// WaitFor polls cond every 20 ms until it holds, or fails the test after
+// timeout with what cond last reported.
+func WaitFor(t testing.TB, timeout time.Duration, what string, cond func() (bool, string)) {
+	t.Helper()
+	deadline := time.After(timeout)
 	tick := time.NewTicker(20 * time.Millisecond)
 	defer tick.Stop()
 	for {
@@ -58,7 +64,7 @@ func waitUntil(t testing.TB, what string, cond func() (bool, string)) {
 		}
 		select {
 		case <-deadline:
-			t.Fatalf("%s: not after %v: %s", what, StartTimeout, last)
+			t.Fatalf("%s: not after %v: %s", what, timeout, last)
 		case <-tick.C:
 		}
 	}
